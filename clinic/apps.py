@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class ClinicConfig(AppConfig):
+    name = "clinic"
+    verbose_name = "Clinic"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from clinic import roles
+        from clinic.celery import ensure_broker_folders
+
+        ensure_broker_folders()
+        # Permissions only exist after migrate has run, so the role groups are
+        # brought up to date then (an operational hook, not domain flow).
+        post_migrate.connect(roles.sync_role_groups_after_migrate, sender=self)
