@@ -45,7 +45,7 @@ run: demo
 	$(VENV)/bin/honcho --no-prefix -f Procfile start 2>/dev/null || $(VENV)/bin/honcho -f Procfile start
 
 test: install
-	$(PY) -m pytest
+	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

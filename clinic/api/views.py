@@ -82,15 +82,7 @@ class LoginView(APIView):
             username=data.validated_data["username"],
             password=data.validated_data["password"],
         )
-        if getattr(django_request, "axes_locked_out", False):
-            return Response(
-                error_body(
-                    status_code=429,
-                    code="locked_out",
-                    message="Too many failed sign-ins. Please wait a while and try again.",
-                ),
-                status=status.HTTP_429_TOO_MANY_REQUESTS,
-            )
+        # A locked-out username gets None here; AxesMiddleware then answers 429.
         if user is None or not user.is_active:
             raise InvalidInput(
                 "The username or password is not right.",

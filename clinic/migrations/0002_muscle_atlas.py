@@ -430,8 +430,10 @@ def seed_atlas(apps, schema_editor):
             },
         )
         by_slug[slug] = muscle
+    # Historical models do not apply `symmetrical`, so store both directions.
     for a, b in ANTAGONISTS:
         by_slug[a].antagonists.add(by_slug[b])
+        by_slug[b].antagonists.add(by_slug[a])
 
 
 def unseed_atlas(apps, schema_editor):

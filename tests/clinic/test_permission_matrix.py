@@ -1,0 +1,159 @@
+"""Every core endpoint, for every persona: the status code each one gets.
+
+Objects of someone else's are not found (404) rather than forbidden, so their
+existence does not leak; actions a role may never take are 403 (401 for
+anonymous callers)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import PERSONAS
+
+# (name, method, url template, body, {persona: status}); a missing persona gets `default`.
+A, C, OC, T, OT, FD, O = PERSONAS
+EVERYONE = {A: 401, C: 200, OC: 200, T: 200, OT: 200, FD: 200, O: 200}
+OWNER_ONLY_WRITE = {A: 401, C: 403, OC: 403, T: 403, OT: 403, FD: 403}
+
+MATRIX = [
+    ("me", "get", "/api/v1/me/", None, EVERYONE),
+    ("clinic read", "get", "/api/v1/clinic/", None, EVERYONE),
+    (
+        "clinic write",
+        "patch",
+        "/api/v1/clinic/",
+        {"reminder_lead_hours": 48},
+        {**OWNER_ONLY_WRITE, O: 200},
+    ),
+    ("locations list", "get", "/api/v1/locations/", None, EVERYONE),
+    ("location read", "get", "/api/v1/locations/{location}/", None, EVERYONE),
+    (
+        "location create",
+        "post",
+        "/api/v1/locations/",
+        {
+            "name": "Queens",
+            "address_line1": "5 Court Sq",
+            "city": "New York",
+            "country": "US",
+            "timezone": "America/New_York",
+        },
+        {**OWNER_ONLY_WRITE, O: 201},
+    ),
+    (
+        "location update",
+        "patch",
+        "/api/v1/locations/{location}/",
+        {"active": False},
+        {**OWNER_ONLY_WRITE, O: 200},
+    ),
+    ("therapists list", "get", "/api/v1/therapists/", None, EVERYONE),
+    ("therapist read", "get", "/api/v1/therapists/{therapist}/", None, EVERYONE),
+    ("muscles list", "get", "/api/v1/muscles/", None, EVERYONE),
+    ("muscle read", "get", "/api/v1/muscles/{muscle}/", None, EVERYONE),
+    ("clients list", "get", "/api/v1/clients/", None, EVERYONE),
+    (
+        "client read",
+        "get",
+        "/api/v1/clients/{client}/",
+        None,
+        {A: 401, C: 200, OC: 404, T: 200, OT: 404, FD: 200, O: 200},
+    ),
+    (
+        "client create",
+        "post",
+        "/api/v1/clients/",
+        {"first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.com"},
+        {A: 401, C: 403, OC: 403, T: 403, OT: 403, FD: 201, O: 201},
+    ),
+    (
+        "client update",
+        "patch",
+        "/api/v1/clients/{client}/",
+        {"phone": "+12125550111"},
+        {A: 401, C: 200, OC: 404, T: 403, OT: 403, FD: 200, O: 200},
+    ),
+    (
+        "client replace",
+        "put",
+        "/api/v1/clients/{client}/",
+        {"first_name": "Dan", "last_name": "Brooks", "email": "dan@example.com"},
+        {A: 401, C: 400, OC: 404, T: 403, OT: 403, FD: 200, O: 200},
+    ),
+    (
+        "client archive",
+        "delete",
+        "/api/v1/clients/{client}/",
+        None,
+        {A: 401, C: 403, OC: 403, T: 403, OT: 403, FD: 204, O: 204},
+    ),
+    (
+        "client restore",
+        "post",
+        "/api/v1/clients/{client}/restore/",
+        None,
+        {A: 401, C: 403, OC: 403, T: 403, OT: 403, FD: 200, O: 200},
+    ),
+    (
+        "audit trail",
+        "get",
+        "/api/v1/audit-events/",
+        None,
+        {A: 401, C: 403, OC: 403, T: 403, OT: 403, FD: 403, O: 200},
+    ),
+]
+
+
+@pytest.fixture
+def everyone(
+    owner,
+    front_desk,
+    therapist,
+    other_therapist,
+    client,
+    other_client,
+    location,
+    client_record,
+    therapist_profile,
+):
+    from clinic.models import Muscle
+
+    return {
+        "location": location.pk,
+        "client": client_record.pk,
+        "therapist": therapist_profile.pk,
+        "muscle": Muscle.objects.get(slug="psoas-major").pk,
+    }
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize(
+    ("name", "method", "url", "body", "expected"), MATRIX, ids=[row[0] for row in MATRIX]
+)
+def test_permission_matrix(api_as, everyone, persona, name, method, url, body, expected):
+    api_client = api_as(persona)
+    response = getattr(api_client, method)(url.format(**everyone), body, format="json")
+    assert response.status_code == expected[persona], response.content
+    if response.status_code >= 400:
+        error = response.json()
+        assert error["status"] == response.status_code
+        assert error["code"] and error["message"]
+
+
+@pytest.mark.parametrize("persona", ["owner", "front_desk", "therapist", "client"])
+def test_nobody_reaches_another_clinics_client(api_as, everyone, persona):
+    from tests.clinic.factories import ClientFactory, ClinicFactory
+
+    stranger = ClientFactory(clinic=ClinicFactory(name="Elsewhere"))
+    response = api_as(persona).get(f"/api/v1/clients/{stranger.pk}/")
+    assert response.status_code == 404
+    listed = api_as(persona).get("/api/v1/clients/?page_size=200").json()["results"]
+    assert stranger.pk not in {row["id"] for row in listed}
+
+
+def test_a_user_without_a_clinic_is_refused(api, db):
+    from tests.clinic.factories import UserFactory
+
+    loner = UserFactory(clinic=None, role="owner")
+    api.force_authenticate(loner)
+    assert api.get("/api/v1/clients/").status_code == 403
