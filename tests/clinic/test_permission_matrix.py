@@ -10,9 +10,9 @@ import pytest
 
 from tests.conftest import PERSONAS
 
-# (name, method, url template, body, {persona: status}); a missing persona gets `default`.
-A, C, OC, T, OT, FD, O = PERSONAS
-EVERYONE = {A: 401, C: 200, OC: 200, T: 200, OT: 200, FD: 200, O: 200}
+# (name, method, url template, body, {persona: expected status})
+A, C, OC, T, OT, FD, OW = PERSONAS
+EVERYONE = {A: 401, C: 200, OC: 200, T: 200, OT: 200, FD: 200, OW: 200}
 OWNER_ONLY_WRITE = {A: 401, C: 403, OC: 403, T: 403, OT: 403, FD: 403}
 
 MATRIX = [
@@ -23,7 +23,7 @@ MATRIX = [
         "patch",
         "/api/v1/clinic/",
         {"reminder_lead_hours": 48},
-        {**OWNER_ONLY_WRITE, O: 200},
+        {**OWNER_ONLY_WRITE, OW: 200},
     ),
     ("locations list", "get", "/api/v1/locations/", None, EVERYONE),
     ("location read", "get", "/api/v1/locations/{location}/", None, EVERYONE),
@@ -38,14 +38,14 @@ MATRIX = [
             "country": "US",
             "timezone": "America/New_York",
         },
-        {**OWNER_ONLY_WRITE, O: 201},
+        {**OWNER_ONLY_WRITE, OW: 201},
     ),
     (
         "location update",
         "patch",
         "/api/v1/locations/{location}/",
         {"active": False},
-        {**OWNER_ONLY_WRITE, O: 200},
+        {**OWNER_ONLY_WRITE, OW: 200},
     ),
     ("therapists list", "get", "/api/v1/therapists/", None, EVERYONE),
     ("therapist read", "get", "/api/v1/therapists/{therapist}/", None, EVERYONE),
@@ -57,49 +57,49 @@ MATRIX = [
         "get",
         "/api/v1/clients/{client}/",
         None,
-        {A: 401, C: 200, OC: 404, T: 200, OT: 404, FD: 200, O: 200},
+        {A: 401, C: 200, OC: 404, T: 200, OT: 404, FD: 200, OW: 200},
     ),
     (
         "client create",
         "post",
         "/api/v1/clients/",
         {"first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.com"},
-        {A: 401, C: 403, OC: 403, T: 403, OT: 403, FD: 201, O: 201},
+        {A: 401, C: 403, OC: 403, T: 403, OT: 403, FD: 201, OW: 201},
     ),
     (
         "client update",
         "patch",
         "/api/v1/clients/{client}/",
         {"phone": "+12125550111"},
-        {A: 401, C: 200, OC: 404, T: 403, OT: 403, FD: 200, O: 200},
+        {A: 401, C: 200, OC: 404, T: 403, OT: 403, FD: 200, OW: 200},
     ),
     (
         "client replace",
         "put",
         "/api/v1/clients/{client}/",
         {"first_name": "Dan", "last_name": "Brooks", "email": "dan@example.com"},
-        {A: 401, C: 400, OC: 404, T: 403, OT: 403, FD: 200, O: 200},
+        {A: 401, C: 400, OC: 404, T: 403, OT: 403, FD: 200, OW: 200},
     ),
     (
         "client archive",
         "delete",
         "/api/v1/clients/{client}/",
         None,
-        {A: 401, C: 403, OC: 403, T: 403, OT: 403, FD: 204, O: 204},
+        {A: 401, C: 403, OC: 403, T: 403, OT: 403, FD: 204, OW: 204},
     ),
     (
         "client restore",
         "post",
         "/api/v1/clients/{client}/restore/",
         None,
-        {A: 401, C: 403, OC: 403, T: 403, OT: 403, FD: 200, O: 200},
+        {A: 401, C: 403, OC: 403, T: 403, OT: 403, FD: 200, OW: 200},
     ),
     (
         "audit trail",
         "get",
         "/api/v1/audit-events/",
         None,
-        {A: 401, C: 403, OC: 403, T: 403, OT: 403, FD: 403, O: 200},
+        {A: 401, C: 403, OC: 403, T: 403, OT: 403, FD: 403, OW: 200},
     ),
 ]
 
