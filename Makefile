@@ -42,7 +42,7 @@ run: demo
 	@echo "  Outboxes:  var/mail/ (e-mail), var/sms/ (SMS)"
 	@echo "  Stop with Ctrl-C."
 	@echo ""
-	$(VENV)/bin/honcho --no-prefix -f Procfile start 2>/dev/null || $(VENV)/bin/honcho -f Procfile start
+	$(VENV)/bin/honcho -f Procfile start
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
