@@ -29,6 +29,7 @@ _FRONT_DESK = {
         "location": ["view"],
         "clinic": ["view"],
         "muscle": ["view"],
+        "notification": ["view", "change"],
     },
 }
 _THERAPIST = {

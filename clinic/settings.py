@@ -253,7 +253,30 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# --- Notifications (the outbox) ----------------------------------------------
+NOTIFICATIONS_SWEEP_SECONDS = env.float("NOTIFICATIONS_SWEEP_SECONDS", default=30.0)
+NOTIFICATIONS_BATCH_SIZE = env.int("NOTIFICATIONS_BATCH_SIZE", default=500)
+NOTIFICATIONS_TASK_CHUNK = env.int("NOTIFICATIONS_TASK_CHUNK", default=25)
+# A claimed row not finished within the lease is taken again; keep it well
+# above the longest send (EMAIL_TIMEOUT, SMS_HTTP_TIMEOUT) so a slow worker is
+# never overtaken by a second one.
+NOTIFICATIONS_LEASE_SECONDS = env.int("NOTIFICATIONS_LEASE_SECONDS", default=300)
+NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=6)
+NOTIFICATIONS_RETRY_BASE_SECONDS = env.float("NOTIFICATIONS_RETRY_BASE_SECONDS", default=60.0)
+NOTIFICATIONS_RETRY_MAX_SECONDS = env.float("NOTIFICATIONS_RETRY_MAX_SECONDS", default=3600.0)
+CLINIC_BASE_URL = env.str("CLINIC_BASE_URL", default="http://127.0.0.1:8000")
+
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    # Claims due outbox rows and hands them to send tasks; the outbox row's
+    # send_after is the only schedule a future message has.
+    "dispatch-due-notifications": {
+        "task": "clinic.notifications.dispatch_due",
+        "schedule": NOTIFICATIONS_SWEEP_SECONDS,
+    },
+}
 
 # --- E-mail ---------------------------------------------------------------
 EMAIL_URL = env.str("EMAIL_URL", default="")
@@ -264,7 +287,16 @@ else:
         "EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend"
     )
     EMAIL_FILE_PATH = VAR_DIR / "mail"
-DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="clinic@localhost")
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="clinic@clinic.localhost")
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+
+# --- SMS ----------------------------------------------------------------------
+SMS_BACKEND = env.str("SMS_BACKEND", default="clinic.notifications.channels.FileSmsBackend")
+SMS_FILE_PATH = VAR_DIR / "sms"
+SMS_FROM = env.str("SMS_FROM", default="Clinic")
+SMS_HTTP_URL = env.str("SMS_HTTP_URL", default="")
+SMS_HTTP_TOKEN = env.str("SMS_HTTP_TOKEN", default="")
+SMS_HTTP_TIMEOUT = env.float("SMS_HTTP_TIMEOUT", default=10.0)
 
 # --- Security -------------------------------------------------------------
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])

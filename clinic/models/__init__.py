@@ -4,6 +4,7 @@ from clinic.models.atlas import FunctionalGroup, Muscle, MuscleRegion
 from clinic.models.audit import AuditAction, AuditEvent, AuditTrailIsAppendOnly
 from clinic.models.practice import Channel, Client, Clinic, Location, Side, Therapist
 from clinic.models.users import STAFF_ROLES, Role, User
+from clinic.notifications.models import Notification, NotificationStatus
 
 __all__ = [
     "STAFF_ROLES",
@@ -17,6 +18,8 @@ __all__ = [
     "Location",
     "Muscle",
     "MuscleRegion",
+    "Notification",
+    "NotificationStatus",
     "Role",
     "Side",
     "Therapist",

@@ -32,6 +32,9 @@ class User(AbstractUser):
         related_name="users",
         help_text="The clinic this person works at or is a client of.",
     )
+    message_opt_in = models.BooleanField(
+        default=True, help_text="Off: this person gets no messages from the clinic."
+    )
 
     class Meta:
         ordering = ["username"]

@@ -1,0 +1,71 @@
+"""The outbox in the admin: filter by status, channel and due time; resend a
+failed message; cancel a pending one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from clinic.errors import Conflict
+from clinic.notifications import services
+from clinic.notifications.models import Notification
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin[Notification]):
+    list_display = [
+        "id",
+        "template_key",
+        "channel",
+        "recipient_label",
+        "status",
+        "next_attempt_at",
+        "attempts",
+        "sent_at",
+        "short_error",
+    ]
+    list_filter = ["status", "channel", "template_key", "clinic"]
+    date_hierarchy = "next_attempt_at"
+    search_fields = ["idempotency_key", "client__last_name", "user__username", "sent_to"]
+    list_select_related = ["client", "user"]
+    actions = ["resend_failed", "cancel_pending"]
+    readonly_fields = [f.name for f in Notification._meta.fields if f.name != "id"]
+
+    @admin.display(description="last error")
+    def short_error(self, obj: Notification) -> str:
+        return obj.last_error[:80]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.action(description="Send the selected failed messages again", permissions=["change"])
+    def resend_failed(self, request: HttpRequest, queryset: QuerySet[Notification]) -> None:
+        done = 0
+        for row in queryset:
+            try:
+                services.resend_notification(notification=row, by=request.user)  # type: ignore[arg-type]
+                done += 1
+            except Conflict:
+                pass
+        self.message_user(request, f"{done} message(s) will be sent again.", messages.SUCCESS)
+
+    @admin.action(description="Cancel the selected pending messages", permissions=["change"])
+    def cancel_pending(self, request: HttpRequest, queryset: QuerySet[Notification]) -> None:
+        done = 0
+        for row in queryset:
+            try:
+                services.cancel_notification(
+                    notification=row,
+                    reason="Cancelled by staff.",
+                    by=request.user,  # type: ignore[arg-type]
+                )
+                done += 1
+            except Conflict:
+                pass
+        self.message_user(request, f"{done} message(s) cancelled.", messages.SUCCESS)

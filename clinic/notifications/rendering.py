@@ -1,0 +1,86 @@
+"""Turning a template key and its context into the words a person reads.
+
+Each message type is a folder ``templates/notifications/<key>/`` holding
+``subject.txt``, ``email.txt`` and ``email.html`` for e-mail and ``sms.txt``
+for SMS: the clinic's words live in templates, never in code."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core import signing
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template, render_to_string
+from django.urls import reverse
+
+from clinic.models import Channel, Client, User
+
+UNSUBSCRIBE_SALT = "clinic.notifications.unsubscribe"
+_PARTS = {Channel.EMAIL: ("subject.txt", "email.txt", "email.html"), Channel.SMS: ("sms.txt",)}
+
+
+def template_names(template_key: str, channel: str) -> list[str]:
+    return [f"notifications/{template_key}/{part}" for part in _PARTS[Channel(channel)]]
+
+
+def missing_templates(template_key: str, channel: str) -> list[str]:
+    missing = []
+    for name in template_names(template_key, channel):
+        try:
+            get_template(name)
+        except TemplateDoesNotExist:
+            missing.append(name)
+    return missing
+
+
+def unsubscribe_token(*, client: Client | None = None, user: User | None = None) -> str:
+    if client is not None:
+        payload = {"c": client.pk}
+    elif user is not None:
+        payload = {"u": user.pk}
+    else:
+        raise ValueError("an unsubscribe token needs a client or a user")
+    return signing.dumps(payload, salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+def read_unsubscribe_token(token: str) -> dict[str, int]:
+    """The recipient a link was made for; raises signing.BadSignature if forged."""
+    data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    if not isinstance(data, dict) or not ({"c", "u"} & set(data)):
+        raise signing.BadSignature("not an unsubscribe token")
+    return data
+
+
+def absolute_url(path: str) -> str:
+    return settings.CLINIC_BASE_URL.rstrip("/") + path
+
+
+def render(
+    *,
+    template_key: str,
+    channel: str,
+    context: dict[str, Any],
+    recipient_name: str,
+    clinic: Any,
+    unsubscribe_url: str,
+) -> dict[str, str]:
+    """Render every part of the message; text parts are not HTML-escaped."""
+    full = {
+        **context,
+        "recipient_name": recipient_name,
+        "clinic": {"name": clinic.name, "phone": clinic.phone, "email": clinic.email},
+        "unsubscribe_url": unsubscribe_url,
+    }
+    parts = {}
+    for name in template_names(template_key, channel):
+        part = name.rsplit("/", 1)[1]
+        text = render_to_string(name, full)
+        parts[part] = text.strip() if part != "email.html" else text
+    if "subject.txt" in parts:
+        parts["subject.txt"] = " ".join(parts["subject.txt"].split())  # one line
+    return parts
+
+
+def unsubscribe_path(token: str) -> str:
+    return reverse("notifications:unsubscribe", kwargs={"token": token})
