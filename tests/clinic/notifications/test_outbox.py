@@ -1,0 +1,269 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+
+import pytest
+import time_machine
+from django.core import mail
+from django.db import transaction
+
+from clinic.errors import InvalidInput
+from clinic.notifications import services
+from clinic.notifications.models import Notification, NotificationStatus
+from tests.clinic.factories import ClientFactory
+
+NOTICE = {"headline": "Holiday hours", "body": "We are closed on Monday."}
+
+
+def _enqueue(recipient, key="k1", when=None, **kwargs):
+    return services.enqueue(
+        recipient=recipient,
+        template_key="clinic_notice",
+        context=NOTICE,
+        send_after=when or datetime.now(UTC) - timedelta(seconds=1),
+        idempotency_key=key,
+        **kwargs,
+    )
+
+
+def test_the_same_idempotency_key_twice_keeps_one_row(client_record):
+    first = _enqueue(client_record, key="booking-1-confirmation")
+    second = _enqueue(client_record, key="booking-1-confirmation")
+    assert first.pk == second.pk
+    assert Notification.objects.count() == 1
+
+
+def test_a_rolled_back_transaction_leaves_no_message(client_record):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        _enqueue(client_record, key="doomed")
+        raise RuntimeError("the booking failed")
+    assert not Notification.objects.exists()
+
+
+def test_enqueue_refuses_what_it_cannot_send(client_record):
+    with pytest.raises(InvalidInput) as unknown:
+        services.enqueue(
+            recipient=client_record,
+            template_key="no_such_message",
+            context={},
+            send_after=datetime.now(UTC),
+            idempotency_key="x",
+        )
+    assert "template_key" in unknown.value.fields
+    with pytest.raises(InvalidInput) as naive:
+        services.enqueue(
+            recipient=client_record,
+            template_key="clinic_notice",
+            context={},
+            send_after=datetime(2026, 1, 1, 9),
+            idempotency_key="y",
+        )
+    assert "send_after" in naive.value.fields
+    with pytest.raises(InvalidInput) as not_json:
+        services.enqueue(
+            recipient=client_record,
+            template_key="clinic_notice",
+            context={"when": datetime.now(UTC)},
+            send_after=datetime.now(UTC),
+            idempotency_key="z",
+        )
+    assert "context" in not_json.value.fields
+
+
+def test_the_recipients_chosen_channel_is_used(clinic):
+    sms_client = ClientFactory(clinic=clinic, preferred_channel="sms", phone="+12125550123")
+    assert _enqueue(sms_client).channel == "sms"
+
+
+def test_a_due_message_is_sent_once_with_its_idempotent_message_id(client_record, sweep):
+    row = _enqueue(client_record)
+    assert sweep() == 1
+    assert sweep() == 0
+    assert len(mail.outbox) == 1
+    sent = mail.outbox[0]
+    assert sent.to == [client_record.email]
+    assert "Holiday hours" in sent.subject
+    assert "We are closed on Monday." in sent.body
+    assert sent.alternatives and "We are closed on Monday." in sent.alternatives[0][0]
+    assert sent.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    row.refresh_from_db()
+    assert row.status == NotificationStatus.SENT
+    assert row.provider_message_id == sent.extra_headers["Message-ID"]
+    assert row.sent_to == client_record.email and row.attempts == 1
+
+
+def test_a_future_message_waits_and_a_past_one_goes_at_the_next_sweep(client_record, sweep):
+    now = datetime(2026, 6, 1, 15, 0, tzinfo=UTC)
+    _enqueue(client_record, key="later", when=now + timedelta(hours=2))
+    _enqueue(client_record, key="overdue", when=now - timedelta(days=3))
+    with time_machine.travel(now, tick=False):
+        assert sweep(now) == 1
+    assert mail.outbox[0].to == [client_record.email]
+    with time_machine.travel(now + timedelta(hours=2), tick=False):
+        assert sweep(now + timedelta(hours=2)) == 1
+    assert len(mail.outbox) == 2
+
+
+def test_a_stale_or_repeated_send_task_sends_nothing(client_record, eager_celery):
+    row = _enqueue(client_record)
+    now = datetime.now(UTC)
+    services.dispatch_due(now=now)  # claimed; the send task was not run (no commit hook)
+    row.refresh_from_db()
+    old_token = row.claim_token
+    # The worker died: the lease runs out and a new sweep claims it again.
+    later = now + timedelta(seconds=301)
+    services.dispatch_due(now=later)
+    row.refresh_from_db()
+    assert row.claim_token != old_token and row.attempts == 2
+    assert services.send_claimed(claims=[services.Claim(row.pk, old_token)]) == 0
+    assert services.send_claimed(claims=[services.Claim(row.pk, row.claim_token)]) == 1
+    assert services.send_claimed(claims=[services.Claim(row.pk, row.claim_token)]) == 0
+    assert len(mail.outbox) == 1
+
+
+def test_a_failing_channel_is_retried_with_backoff_then_failed(client_record, settings, sweep):
+    settings.EMAIL_BACKEND = "tests.clinic.notifications.test_outbox.RefusingBackend"
+    settings.NOTIFICATIONS_MAX_ATTEMPTS = 3
+    row = _enqueue(client_record)
+    now = datetime.now(UTC)
+    delays = []
+    for _ in range(3):
+        sweep(now)
+        row.refresh_from_db()
+        if row.status == NotificationStatus.PENDING:
+            delays.append((row.next_attempt_at - now).total_seconds())
+            now = row.next_attempt_at
+    assert row.status == NotificationStatus.FAILED
+    assert "550" in row.last_error and row.attempts == 3
+    # exponential: ~60 s then ~120 s, each with ±50 % jitter
+    assert 30 <= delays[0] <= 90 and 60 <= delays[1] <= 180
+
+
+class RefusingBackend:
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def open(self):
+        return True
+
+    def close(self):
+        pass
+
+    def send_messages(self, messages):
+        import smtplib
+
+        raise smtplib.SMTPDataError(550, b"mailbox unavailable")
+
+
+def test_an_opted_out_client_gets_nothing_and_the_row_says_why(client_record, sweep):
+    client_record.message_opt_in = False
+    client_record.save()
+    row = _enqueue(client_record)
+    assert row.status == NotificationStatus.CANCELLED
+    assert "opted out" in row.cancelled_reason
+    assert sweep() == 0 and not mail.outbox
+
+
+def test_opting_out_after_enqueue_cancels_at_send_time(client_record, sweep):
+    row = _enqueue(client_record)
+    type(client_record).objects.filter(pk=client_record.pk).update(message_opt_in=False)
+    sweep()
+    row.refresh_from_db()
+    assert row.status == NotificationStatus.CANCELLED and not mail.outbox
+
+
+def test_a_message_with_no_address_is_cancelled(clinic, sweep):
+    no_email = ClientFactory(clinic=clinic, email="", preferred_channel="sms", phone="+12125550100")
+    row = _enqueue(no_email, channel="email")
+    sweep()
+    row.refresh_from_db()
+    assert row.status == NotificationStatus.CANCELLED
+    assert "address" in row.cancelled_reason
+
+
+def test_cancelling_the_thing_cancels_its_pending_messages(client_record, therapist_profile):
+    about = therapist_profile  # any model instance will do as "what it is about"
+    _enqueue(client_record, key="a", about=about)
+    _enqueue(client_record, key="b", about=about)
+    _enqueue(client_record, key="c")
+    assert services.cancel_pending_for(about=about, reason="Appointment cancelled") == 2
+    assert Notification.objects.filter(status="pending").count() == 1
+
+
+def test_sms_in_quiet_hours_waits_until_morning_local_time(clinic, sweep):
+    clinic.quiet_hours_start, clinic.quiet_hours_end = time(21), time(8)
+    clinic.save()
+    berlin = ClientFactory(
+        clinic=clinic, preferred_channel="sms", phone="+4915112345678", timezone="Europe/Berlin"
+    )
+    due = datetime(2026, 3, 10, 21, 30, tzinfo=UTC)  # 22:30 in Berlin
+    row = _enqueue(berlin, when=due)
+    assert sweep(due) == 0
+    row.refresh_from_db()
+    assert row.status == "pending"
+    assert row.next_attempt_at == datetime(2026, 3, 11, 7, 0, tzinfo=UTC)  # 08:00 Berlin
+
+
+def test_email_in_quiet_hours_goes_when_the_clinic_allows_it(clinic, client_record, sweep):
+    due = datetime(2026, 3, 10, 3, 30, tzinfo=UTC)  # 23:30 in New York
+    _enqueue(client_record, when=due)
+    clinic.email_in_quiet_hours = True
+    clinic.save()
+    assert sweep(due) == 1
+    clinic.email_in_quiet_hours = False
+    clinic.save()
+    _enqueue(client_record, key="second", when=due)
+    assert sweep(due) == 0
+
+
+@pytest.mark.parametrize(
+    ("zone", "due", "expected"),
+    [
+        # New York springs forward on 8 March 2026: 22:30 EST -> 08:00 EDT
+        (
+            "America/New_York",
+            datetime(2026, 3, 8, 3, 30, tzinfo=UTC),
+            datetime(2026, 3, 8, 12, 0, tzinfo=UTC),
+        ),
+        # and falls back on 1 November: 22:30 EDT -> 08:00 EST
+        (
+            "America/New_York",
+            datetime(2026, 11, 1, 2, 30, tzinfo=UTC),
+            datetime(2026, 11, 1, 13, 0, tzinfo=UTC),
+        ),
+        # Berlin springs forward on 29 March: 22:30 CET -> 08:00 CEST
+        (
+            "Europe/Berlin",
+            datetime(2026, 3, 28, 21, 30, tzinfo=UTC),
+            datetime(2026, 3, 29, 6, 0, tzinfo=UTC),
+        ),
+        # and falls back on 25 October: 22:30 CEST -> 08:00 CET
+        (
+            "Europe/Berlin",
+            datetime(2026, 10, 24, 20, 30, tzinfo=UTC),
+            datetime(2026, 10, 25, 7, 0, tzinfo=UTC),
+        ),
+    ],
+)
+def test_quiet_hours_hold_across_a_dst_change(clinic, sweep, zone, due, expected):
+    phone = "+4915112345678" if zone == "Europe/Berlin" else "+12125550123"
+    person = ClientFactory(clinic=clinic, preferred_channel="sms", phone=phone, timezone=zone)
+    row = _enqueue(person, when=due)
+    with time_machine.travel(due, tick=False):
+        assert sweep(due) == 0
+    row.refresh_from_db()
+    assert row.next_attempt_at == expected
+    with time_machine.travel(expected, tick=False):
+        assert sweep(expected) == 1
+
+
+def test_sms_goes_to_the_file_outbox_once_per_key(clinic, sweep, settings, tmp_path):
+    settings.SMS_FILE_PATH = tmp_path / "sms"
+    person = ClientFactory(clinic=clinic, preferred_channel="sms", phone="+12125550123")
+    row = _enqueue(person)
+    sweep()
+    files = list((tmp_path / "sms").glob("*.json"))
+    assert len(files) == 1
+    assert "We are closed on Monday." in files[0].read_text()
+    row.refresh_from_db()
+    assert row.status == "sent" and row.provider_message_id == f"file:{files[0].name}"
