@@ -98,7 +98,7 @@ def _assert_each_received_once(sink: SmtpSink, n: int, max_duplicate_deliveries:
 
 
 def test_n_messages_enqueued_are_n_received_each_once(stack, clinic):
-    redis, sink, start_worker = stack
+    _redis, sink, start_worker = stack
     _enqueue_many(clinic, 60)
     start_worker()
     wait_for(lambda: sink.count >= 60 and _all_settled(), 60, "60 messages to arrive")
@@ -108,7 +108,7 @@ def test_n_messages_enqueued_are_n_received_each_once(stack, clinic):
 
 
 def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(stack, clinic):
-    redis, sink, start_worker = stack
+    _redis, sink, start_worker = stack
     n = 400
     _enqueue_many(clinic, n)
     first = start_worker()
@@ -138,7 +138,7 @@ def test_a_redis_restart_in_the_middle_loses_nothing(stack, clinic):
 
 
 def test_a_rejected_message_is_retried_then_failed_with_its_error(stack, clinic):
-    redis, sink, start_worker = stack
+    _redis, sink, start_worker = stack
     sink.refuse.add("refused@example.com")
     _enqueue_many(clinic, 10, refuse="refused@example.com")
     start_worker()

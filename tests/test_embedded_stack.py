@@ -1,0 +1,68 @@
+"""The embedded default works end to end with no server at all: SQLite in a
+file, the kombu file-system broker and the file e-mail outbox, with a real
+Celery worker and its beat, exactly as `make run` starts them."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.support.processes import ROOT, CeleryWorker, wait_for, worker_env
+
+pytestmark = pytest.mark.slow
+
+ENQUEUE = """
+from datetime import UTC, datetime
+from clinic.models import Client
+from clinic.notifications import services
+for client in Client.objects.filter(preferred_channel="email"):
+    services.enqueue(
+        recipient=client, template_key="clinic_notice",
+        context={"headline": "Welcome", "body": "Thank you for choosing us."},
+        send_after=datetime.now(UTC), idempotency_key=f"welcome-{client.pk}",
+    )
+print(Client.objects.filter(preferred_channel="email").count())
+"""
+
+
+def test_a_worker_on_the_file_broker_delivers_to_the_file_outbox(tmp_path: Path):
+    env = worker_env(database_url="", broker_url="", email_url="", CLINIC_VAR_DIR=str(tmp_path))
+    for name in ("DATABASE_URL", "CELERY_BROKER_URL", "EMAIL_URL"):
+        env.pop(name)  # the embedded default, as a newcomer has it
+
+    def manage(*args: str) -> str:
+        result = subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        return result.stdout
+
+    manage("migrate", "--noinput")
+    manage("seed_demo")
+    expected = int(manage("shell", "-c", ENQUEUE).strip().splitlines()[-1])
+    assert expected >= 5
+    worker = CeleryWorker(env, tmp_path)
+    worker.start()
+    try:
+        outbox = tmp_path / "mail"
+        wait_for(
+            lambda: outbox.exists()
+            and sum(f.read_text().count("Message-ID:") for f in outbox.glob("*.log")) >= expected,
+            60,
+            f"{expected} e-mails in the file outbox",
+        )
+    finally:
+        worker.stop()
+    text = "".join(f.read_text() for f in outbox.glob("*.log"))
+    ids = [line for line in text.splitlines() if line.startswith("Message-ID:")]
+    assert len(ids) == len(set(ids)) == expected
+    assert "Thank you for choosing us." in text
+    assert (tmp_path / "clinic.sqlite3").exists() and (tmp_path / "broker").is_dir()
