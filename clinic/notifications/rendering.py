@@ -6,6 +6,7 @@ for SMS: the clinic's words live in templates, never in code."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
@@ -24,13 +25,20 @@ def template_names(template_key: str, channel: str) -> list[str]:
     return [f"notifications/{template_key}/{part}" for part in _PARTS[Channel(channel)]]
 
 
+_FOUND: set[str] = set()  # templates once found stay found; a missing one is looked up again
+
+
 def missing_templates(template_key: str, channel: str) -> list[str]:
     missing = []
     for name in template_names(template_key, channel):
+        if name in _FOUND:
+            continue
         try:
             get_template(name)
         except TemplateDoesNotExist:
             missing.append(name)
+        else:
+            _FOUND.add(name)
     return missing
 
 
@@ -82,5 +90,14 @@ def render(
     return parts
 
 
+_PLACEHOLDER = "TOKEN"
+
+
+@lru_cache(maxsize=1)
+def _unsubscribe_pattern() -> str:
+    return reverse("notifications:unsubscribe", kwargs={"token": _PLACEHOLDER})
+
+
 def unsubscribe_path(token: str) -> str:
-    return reverse("notifications:unsubscribe", kwargs={"token": token})
+    # Resolved once: reverse() per message is a measurable part of a send.
+    return _unsubscribe_pattern().replace(_PLACEHOLDER, token)

@@ -5,10 +5,11 @@
    same key again returns the row that is there.
 2. ``dispatch_due`` (Celery beat, every 30 s) claims due rows with
    ``SELECT ... FOR UPDATE SKIP LOCKED`` (SQLite: the IMMEDIATE transaction
-   serializes claimers), defers those in the recipient's quiet hours, marks the
-   rest *sending* under a lease with a fresh claim token, and after commit
-   hands them in chunks to ``send_notifications`` tasks.
-3. ``send_claimed`` sends each row whose claim token still matches, then
+   serializes claimers), puts them under a lease with a fresh claim token,
+   and after commit hands them in chunks to ``send_notifications`` tasks.
+3. ``send_claimed`` gives back rows now in the recipient's quiet hours
+   (until they end), cancels those for people who opted out, sends each row
+   whose claim token still matches, then
    records the provider's id and marks it sent in one conditional UPDATE. A
    failure is retried with exponential backoff and jitter, and after the last
    attempt the row is *failed* with its error. A worker that dies mid-send
@@ -24,15 +25,14 @@ import json
 import logging
 import random
 import uuid
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
-from django.db.models import Q
+from django.db import connection, models, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from clinic.audit import record_audit
@@ -47,12 +47,6 @@ logger = logging.getLogger(__name__)
 
 Status = NotificationStatus
 OPTED_OUT = "The recipient has opted out of messages."
-
-
-@dataclass(frozen=True)
-class Claim:
-    notification_id: int
-    token: str
 
 
 # --- writing to the outbox -------------------------------------------------------
@@ -222,60 +216,44 @@ def _quiet_hours_end(row: Notification, now: datetime) -> datetime | None:
 def dispatch_due(*, now: datetime, batch_size: int | None = None) -> int:
     """Claim up to ``batch_size`` due rows and hand them to send tasks after
     commit. Returns how many were claimed; a full batch asks for another sweep
-    straight away, so a backlog drains without waiting for the next beat."""
+    straight away, so a backlog drains without waiting for the next beat.
+
+    Two statements under the lock: the due ids (``FOR UPDATE SKIP LOCKED``, so
+    concurrent sweeps never claim the same row), then one UPDATE that puts
+    them under a lease with one claim token for the batch.
+    """
     from clinic.notifications import tasks
 
     batch_size = batch_size or settings.NOTIFICATIONS_BATCH_SIZE
     lease = timedelta(seconds=settings.NOTIFICATIONS_LEASE_SECONDS)
-    claims: list[Claim] = []
     with transaction.atomic():
-        due = (
-            Notification.objects.select_for_update(skip_locked=True, of=("self",))
+        ids = list(
+            Notification.objects.select_for_update(skip_locked=True)
             .filter(
                 Q(status=Status.PENDING, next_attempt_at__lte=now)
                 | Q(status=Status.SENDING, lease_expires_at__lte=now)
             )
-            .select_related("clinic", "client", "client__clinic", "user")
-            .order_by("next_attempt_at", "id")[:batch_size]
+            .order_by("next_attempt_at", "id")
+            .values_list("id", flat=True)[:batch_size]
         )
-        rows = list(due)
-        for row in rows:
-            if row.status == Status.SENDING and row.attempts >= settings.NOTIFICATIONS_MAX_ATTEMPTS:
-                row.status = Status.FAILED
-                row.last_error = row.last_error or "The worker stopped while sending."
-                row.lease_expires_at = None
-                continue
-            deferred = _quiet_hours_end(row, now)
-            if deferred is not None:
-                row.status = Status.PENDING
-                row.next_attempt_at = deferred
-                row.lease_expires_at = None
-                continue
-            row.status = Status.SENDING
-            row.claim_token = uuid.uuid4().hex
-            row.lease_expires_at = now + lease
-            row.attempts += 1
-            claims.append(Claim(row.pk, row.claim_token))
-        Notification.objects.bulk_update(
-            rows,
-            [
-                "status",
-                "claim_token",
-                "lease_expires_at",
-                "attempts",
-                "next_attempt_at",
-                "last_error",
-            ],
+        if not ids:
+            return 0
+        token = uuid.uuid4().hex
+        Notification.objects.filter(pk__in=ids).update(
+            status=Status.SENDING,
+            claim_token=token,
+            lease_expires_at=now + lease,
+            attempts=F("attempts") + 1,
+            updated_at=now,
         )
         chunk = settings.NOTIFICATIONS_TASK_CHUNK
-        for start in range(0, len(claims), chunk):
-            payload: list[list[int | str]] = [
-                [c.notification_id, c.token] for c in claims[start : start + chunk]
-            ]
-            transaction.on_commit(partial(tasks.send_notifications.delay, payload))
-        if len(rows) == batch_size:
+        for start in range(0, len(ids), chunk):
+            transaction.on_commit(
+                partial(tasks.send_notifications.delay, ids[start : start + chunk], token)
+            )
+        if len(ids) == batch_size:
             transaction.on_commit(tasks.dispatch_due_notifications.delay)
-    return len(claims)
+    return len(ids)
 
 
 # --- sending -----------------------------------------------------------------------
@@ -352,30 +330,48 @@ def _record_failure(row: Notification, token: str, error: str, now: datetime) ->
         logger.warning("notification %s: claim %s was lost before recording", row.pk, token)
 
 
-def send_claimed(*, claims: list[Claim]) -> int:
-    """Send the claimed rows whose claim still holds; return how many were sent.
+def send_claimed(*, ids: list[int], token: str) -> int:
+    """Send the rows of one claim that the claim still holds; return how many
+    were sent. Safe to run twice: a claim that no longer holds sends nothing.
 
     Runs outside any transaction and holds no lock while talking to the
     outside world; each outcome is one conditional UPDATE on the claim token.
     """
-    tokens = {c.notification_id: c.token for c in claims}
     rows = (
-        Notification.objects.filter(pk__in=tokens, status=Status.SENDING)
+        Notification.objects.filter(pk__in=ids, claim_token=token, status=Status.SENDING)
         .select_related("clinic", "client", "client__clinic", "user")
         .order_by("id")
     )
     email = EmailChannel()
     sms = None
     sent = 0
+    relaxed = _relax_commit_durability()
     try:
         for row in rows:
-            token = tokens[row.pk]
-            if row.claim_token != token:
-                continue  # claimed again since: the newer claim sends it
             now = timezone.now()
+            claimed = _claimed(row.pk, token)
+            if row.attempts > settings.NOTIFICATIONS_MAX_ATTEMPTS:
+                # Only a row retaken after its lease ran out gets here.
+                claimed.update(
+                    status=Status.FAILED,
+                    lease_expires_at=None,
+                    updated_at=now,
+                    last_error=row.last_error or "The worker stopped while sending.",
+                )
+                continue
+            deferred = _quiet_hours_end(row, now)
+            if deferred is not None:  # not an attempt: give it back until morning
+                claimed.update(
+                    status=Status.PENDING,
+                    next_attempt_at=deferred,
+                    lease_expires_at=None,
+                    attempts=row.attempts - 1,
+                    updated_at=now,
+                )
+                continue
             recipient = _recipient(row)
             if not recipient.message_opt_in:
-                _claimed(row.pk, token).update(
+                claimed.update(
                     status=Status.CANCELLED,
                     cancelled_reason=OPTED_OUT,
                     lease_expires_at=None,
@@ -384,7 +380,7 @@ def send_claimed(*, claims: list[Claim]) -> int:
                 continue
             to = _address(row, recipient)
             if not to:
-                _claimed(row.pk, token).update(
+                claimed.update(
                     status=Status.CANCELLED,
                     lease_expires_at=None,
                     updated_at=now,
@@ -405,7 +401,7 @@ def send_claimed(*, claims: list[Claim]) -> int:
                 logger.exception("notification %s could not be prepared", row.pk)
                 _record_failure(row, token, f"{exc.__class__.__name__}: {exc}", now)
                 continue
-            done = _claimed(row.pk, token).update(
+            done = claimed.update(
                 status=Status.SENT,
                 provider_message_id=provider_id[:255],
                 sent_to=to,
@@ -420,4 +416,26 @@ def send_claimed(*, claims: list[Claim]) -> int:
                 logger.warning("notification %s sent but its claim was lost", row.pk)
     finally:
         email.close()
+        if relaxed:
+            _restore_commit_durability()
     return sent
+
+
+def _relax_commit_durability() -> bool:
+    """On PostgreSQL, let this worker's outcome commits return before the WAL
+    reaches disk. Each outcome is still one committed UPDATE that the server
+    holds the moment it answers, so a worker killed at any point loses
+    nothing; only a crash of the database server itself could lose the last
+    fraction of a second of "sent" marks, and those rows would be sent again
+    with the same Message-ID or Idempotency-Key. In exchange a send no longer
+    waits for a disk flush."""
+    if connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO OFF")
+    return True
+
+
+def _restore_commit_durability() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("RESET synchronous_commit")

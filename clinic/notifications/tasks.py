@@ -15,13 +15,9 @@ def dispatch_due_notifications() -> int:
 
 
 @shared_task(name="clinic.notifications.send", ignore_result=True, acks_late=True)
-def send_notifications(claims: list[list[int | str]]) -> int:
-    """Send a chunk of claimed messages: ``[[notification_id, claim_token], ...]``.
-
-    Safe to run twice: a claim that no longer holds sends nothing.
-    """
+def send_notifications(ids: list[int], claim_token: str) -> int:
+    """Send a chunk of one claim. Safe to run twice: a claim that no longer
+    holds (the row was sent, or claimed again after its lease) sends nothing."""
     from clinic.notifications import services
 
-    return services.send_claimed(
-        claims=[services.Claim(int(pk), str(token)) for pk, token in claims]
-    )
+    return services.send_claimed(ids=[int(pk) for pk in ids], token=str(claim_token))

@@ -8,6 +8,7 @@ takes down its pool and embedded beat together, as a crash would."""
 from __future__ import annotations
 
 import email
+import logging
 import os
 import signal
 import socket
@@ -131,6 +132,7 @@ class SmtpSink:
         self.refuse: set[str] = set()
         self.refused: Counter[str] = Counter()
         self.controller = Controller(_Handler(self), hostname="127.0.0.1", port=self.port)
+        logging.getLogger("mail.log").setLevel(logging.WARNING)  # one INFO line per SMTP verb
 
     @property
     def url(self) -> str:
