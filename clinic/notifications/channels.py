@@ -73,9 +73,10 @@ class EmailChannel:
         except Exception as exc:
             self.close()  # a failed SMTP conversation leaves the connection unusable
             raise SendError(f"{exc.__class__.__name__}: {exc}") from exc
+        # An anymail provider reports its own id (which may be any value, even 0).
         status = getattr(email, "anymail_status", None)
-        provider_id = getattr(status, "message_id", None) if status else None
-        return str(provider_id or message_id)
+        provider_id = getattr(status, "message_id", None) if status is not None else None
+        return message_id if provider_id is None else str(provider_id)
 
     def close(self) -> None:
         if self._connection is not None:

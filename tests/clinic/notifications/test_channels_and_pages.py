@@ -188,3 +188,23 @@ def test_the_admin_resends_a_failed_row_and_cancels_a_pending_one(front_desk, cl
     pending.refresh_from_db()
     assert (failed.status, failed.attempts) == ("pending", 0)
     assert pending.status == "cancelled"
+
+
+def test_an_anymail_provider_is_used_by_setting_and_its_message_id_recorded(
+    client_record, sweep, settings
+):
+    settings.EMAIL_BACKEND = "anymail.backends.test.EmailBackend"
+    settings.ANYMAIL = {"TEST_SEND_DEFAULTS": {}}
+    row = services.enqueue(
+        recipient=client_record,
+        template_key="clinic_notice",
+        context={"headline": "h", "body": "b"},
+        send_after=datetime.now(UTC),
+        idempotency_key="anymail",
+    )
+    sweep()
+    row.refresh_from_db()
+    assert row.status == "sent"
+    sent = mail.outbox[0]
+    assert row.provider_message_id == str(sent.anymail_status.message_id)
+    assert row.provider_message_id != sent.extra_headers["Message-ID"]
