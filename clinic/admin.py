@@ -45,6 +45,9 @@ class ClinicAdmin(admin.ModelAdmin[Clinic]):
                     "quiet_hours_end",
                     "email_in_quiet_hours",
                     "therapists_see_all_clients",
+                    "min_booking_notice_minutes",
+                    "booking_horizon_days",
+                    "slot_granularity_minutes",
                 )
             },
         ),

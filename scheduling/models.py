@@ -1,1 +1,416 @@
-"""Models of the scheduling app."""
+"""Services, rooms, availability, appointments and the waitlist.
+
+Times: appointments are aware datetimes stored in UTC. Availability rules,
+overrides and closures are wall times and dates in the location's zone, turned
+into instants only when slots are computed (so 09:00 stays 09:00 across DST).
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+
+class RoomKind(models.TextChoices):
+    TREATMENT = "treatment", "Treatment room"
+    STUDIO = "studio", "Movement studio"
+    CONSULT = "consult", "Consultation room"
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, "Monday"
+    TUESDAY = 1, "Tuesday"
+    WEDNESDAY = 2, "Wednesday"
+    THURSDAY = 3, "Thursday"
+    FRIDAY = 4, "Friday"
+    SATURDAY = 5, "Saturday"
+    SUNDAY = 6, "Sunday"
+
+
+class Service(models.Model):
+    """Something a client can book: duration, price, buffers, who and where."""
+
+    clinic = models.ForeignKey("clinic.Clinic", on_delete=models.PROTECT, related_name="services")
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+    duration_minutes = models.PositiveIntegerField(
+        validators=[MinValueValidator(5), MaxValueValidator(480)]
+    )
+    price = models.DecimalField(
+        max_digits=8, decimal_places=2, default=Decimal("0"), validators=[MinValueValidator(0)]
+    )
+    buffer_before_minutes = models.PositiveIntegerField(
+        default=0,
+        validators=[MaxValueValidator(120)],
+        help_text="Kept free before the visit (preparation).",
+    )
+    buffer_after_minutes = models.PositiveIntegerField(
+        default=0,
+        validators=[MaxValueValidator(120)],
+        help_text="Kept free after the visit (notes, cleaning the room).",
+    )
+    therapists = models.ManyToManyField(
+        "clinic.Therapist",
+        blank=True,
+        related_name="services",
+        help_text="Therapists who offer this service.",
+    )
+    room_kind = models.CharField(
+        max_length=20,
+        choices=RoomKind.choices,
+        blank=True,
+        help_text="The kind of room it needs; blank for no room (e.g. a phone consult).",
+    )
+    online_bookable = models.BooleanField(
+        default=True, help_text="Off: only the front desk can book it."
+    )
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["clinic_id", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["clinic", "name"], name="service_name_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.duration_minutes} min)"
+
+
+class Room(models.Model):
+    location = models.ForeignKey("clinic.Location", on_delete=models.PROTECT, related_name="rooms")
+    name = models.CharField(max_length=80)
+    kind = models.CharField(max_length=20, choices=RoomKind.choices, default=RoomKind.TREATMENT)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["location_id", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["location", "name"], name="room_name_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.location.name})"
+
+
+class WeeklyHours(models.Model):
+    """A recurring working interval: e.g. Mondays 09:00-12:30 at Brooklyn,
+    from 1 March until further notice. Several rows make a split day."""
+
+    therapist = models.ForeignKey(
+        "clinic.Therapist", on_delete=models.CASCADE, related_name="weekly_hours"
+    )
+    location = models.ForeignKey(
+        "clinic.Location", on_delete=models.CASCADE, related_name="weekly_hours"
+    )
+    weekday = models.IntegerField(choices=Weekday.choices)
+    start_time = models.TimeField()
+    end_time = models.TimeField()
+    valid_from = models.DateField(default=timezone.localdate)
+    valid_to = models.DateField(null=True, blank=True, help_text="Blank: until further notice.")
+
+    class Meta:
+        ordering = ["therapist_id", "weekday", "start_time"]
+        verbose_name_plural = "weekly hours"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start_time__lt=F("end_time")),
+                name="weekly_hours_start_before_end",
+                violation_error_message="The start must be before the end.",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=F("valid_from")),
+                name="weekly_hours_valid_range",
+                violation_error_message="'Valid to' must not be before 'valid from'.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.start_time:%H:%M}-{self.end_time:%H:%M}"
+
+
+class OverrideKind(models.TextChoices):
+    DAY_OFF = "day_off", "Whole day off"
+    TIME_OFF = "time_off", "Time off"
+    EXTRA_HOURS = "extra_hours", "Extra hours"
+
+
+class AvailabilityOverride(models.Model):
+    """A change to one date: a day off, some hours off, or extra hours."""
+
+    therapist = models.ForeignKey(
+        "clinic.Therapist", on_delete=models.CASCADE, related_name="availability_overrides"
+    )
+    location = models.ForeignKey(
+        "clinic.Location",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="Extra hours need a location; time off applies everywhere.",
+    )
+    date = models.DateField()
+    kind = models.CharField(max_length=12, choices=OverrideKind.choices)
+    start_time = models.TimeField(null=True, blank=True)
+    end_time = models.TimeField(null=True, blank=True)
+    reason = models.CharField(max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["date", "start_time"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="day_off")
+                | (
+                    Q(start_time__isnull=False)
+                    & Q(end_time__isnull=False)
+                    & Q(start_time__lt=F("end_time"))
+                ),
+                name="override_times_for_partial_days",
+                violation_error_message="Give a start before the end for time off or extra hours.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="extra_hours") | Q(location__isnull=False),
+                name="override_extra_hours_need_location",
+                violation_error_message="Extra hours need a location.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.date}"
+
+
+class Closure(models.Model):
+    """Holidays and closures: the whole clinic, or one location, for some days."""
+
+    clinic = models.ForeignKey("clinic.Clinic", on_delete=models.CASCADE, related_name="closures")
+    location = models.ForeignKey(
+        "clinic.Location",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="Blank: every location.",
+    )
+    start_date = models.DateField()
+    end_date = models.DateField()
+    reason = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")),
+                name="closure_dates_in_order",
+                violation_error_message="The last day must not be before the first.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reason} ({self.start_date} - {self.end_date})"
+
+
+class AppointmentStatus(models.TextChoices):
+    BOOKED = "booked", "Booked"
+    CONFIRMED = "confirmed", "Confirmed"
+    CHECKED_IN = "checked_in", "Checked in"
+    COMPLETED = "completed", "Completed"
+    CANCELLED = "cancelled", "Cancelled"
+    NO_SHOW = "no_show", "No-show"
+
+
+# Statuses that hold the therapist's, the room's and the client's time.
+ACTIVE_STATUSES = (
+    AppointmentStatus.BOOKED,
+    AppointmentStatus.CONFIRMED,
+    AppointmentStatus.CHECKED_IN,
+    AppointmentStatus.COMPLETED,
+)
+
+
+class BookingChannel(models.TextChoices):
+    FRONT_DESK = "front_desk", "Front desk"
+    ONLINE = "online", "Client online"
+    WAITLIST = "waitlist", "Waitlist offer"
+    ADMIN = "admin", "Admin"
+
+
+class Appointment(models.Model):
+    """One visit. ``block_start``/``block_end`` add the service's buffers; the
+    PostgreSQL exclusion constraints forbid two active blocks of one therapist
+    or one room overlapping (and two visits of one client)."""
+
+    clinic = models.ForeignKey("clinic.Clinic", on_delete=models.PROTECT, related_name="+")
+    location = models.ForeignKey(
+        "clinic.Location", on_delete=models.PROTECT, related_name="appointments"
+    )
+    client = models.ForeignKey(
+        "clinic.Client", on_delete=models.PROTECT, related_name="appointments"
+    )
+    therapist = models.ForeignKey(
+        "clinic.Therapist", on_delete=models.PROTECT, related_name="appointments"
+    )
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="appointments")
+    room = models.ForeignKey(
+        Room, null=True, blank=True, on_delete=models.PROTECT, related_name="appointments"
+    )
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    block_start = models.DateTimeField(help_text="Start minus the buffer before.")
+    block_end = models.DateTimeField(help_text="End plus the buffer after.")
+    status = models.CharField(
+        max_length=12, choices=AppointmentStatus.choices, default=AppointmentStatus.BOOKED
+    )
+    channel = models.CharField(max_length=12, choices=BookingChannel.choices)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    checked_in_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    cancellation_reason = models.CharField(max_length=300, blank=True)
+    late_cancellation = models.BooleanField(
+        default=False, help_text="Cancelled inside the clinic's cancellation window."
+    )
+    front_desk_notes = models.TextField(blank=True)
+    override_reason = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Why staff booked despite a warning (red flags, intake not done).",
+    )
+    rescheduled_from = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="rescheduled_to"
+    )
+    ical_uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    sequence = models.PositiveIntegerField(
+        default=0, help_text="iCalendar SEQUENCE: goes up with every change."
+    )
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        indexes = [
+            models.Index(fields=["therapist", "block_start"], name="appt_therapist_time_idx"),
+            models.Index(fields=["location", "starts_at"], name="appt_location_time_idx"),
+            models.Index(fields=["client", "starts_at"], name="appt_client_time_idx"),
+            models.Index(fields=["room", "block_start"], name="appt_room_time_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(starts_at__lt=F("ends_at")), name="appointment_start_before_end"
+            ),
+            models.CheckConstraint(
+                condition=Q(block_start__lte=F("starts_at")) & Q(block_end__gte=F("ends_at")),
+                name="appointment_block_covers_visit",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service.name} for {self.client} at {self.starts_at:%Y-%m-%d %H:%M} UTC"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_STATUSES
+
+
+def _calendar_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class CalendarFeed(models.Model):
+    """A therapist's secret iCalendar feed address (replace the token to revoke)."""
+
+    therapist = models.OneToOneField(
+        "clinic.Therapist", on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token = models.CharField(max_length=64, unique=True, default=_calendar_token)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Calendar of {self.therapist}"
+
+
+class WaitlistStatus(models.TextChoices):
+    WAITING = "waiting", "Waiting"
+    BOOKED = "booked", "Booked"
+    CANCELLED = "cancelled", "Cancelled"
+    EXPIRED = "expired", "Expired"
+
+
+class WaitlistEntry(models.Model):
+    """A client would take an earlier slot for this service (with this
+    therapist, if named) at this location between two dates."""
+
+    client = models.ForeignKey(
+        "clinic.Client", on_delete=models.CASCADE, related_name="waitlist_entries"
+    )
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="+")
+    location = models.ForeignKey("clinic.Location", on_delete=models.CASCADE, related_name="+")
+    therapist = models.ForeignKey(
+        "clinic.Therapist", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    earliest_date = models.DateField()
+    latest_date = models.DateField()
+    status = models.CharField(
+        max_length=10, choices=WaitlistStatus.choices, default=WaitlistStatus.WAITING
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    booked_appointment = models.ForeignKey(
+        Appointment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name_plural = "waitlist entries"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latest_date__gte=F("earliest_date")),
+                name="waitlist_dates_in_order",
+                violation_error_message="The last date must not be before the first.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client} waiting for {self.service.name}"
+
+
+class WaitlistOffer(models.Model):
+    """A freed slot offered to a waiting client; the first to accept books it."""
+
+    entry = models.ForeignKey(WaitlistEntry, on_delete=models.CASCADE, related_name="offers")
+    therapist = models.ForeignKey("clinic.Therapist", on_delete=models.CASCADE, related_name="+")
+    starts_at = models.DateTimeField()
+    freed_by = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entry", "freed_by"], name="waitlist_offer_once_per_freed_slot"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Offer {self.starts_at:%Y-%m-%d %H:%M} to {self.entry.client}"

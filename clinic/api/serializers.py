@@ -83,6 +83,9 @@ class ClinicSerializer(serializers.ModelSerializer[Clinic]):
             "quiet_hours_end",
             "email_in_quiet_hours",
             "therapists_see_all_clients",
+            "min_booking_notice_minutes",
+            "booking_horizon_days",
+            "slot_granularity_minutes",
             "default_hold_seconds",
             "default_repetitions",
             "default_sets",
@@ -103,6 +106,9 @@ class ClinicUpdateSerializer(serializers.Serializer[None]):
     quiet_hours_end = serializers.TimeField()
     email_in_quiet_hours = serializers.BooleanField()
     therapists_see_all_clients = serializers.BooleanField()
+    min_booking_notice_minutes = serializers.IntegerField(min_value=0, max_value=60 * 24 * 30)
+    booking_horizon_days = serializers.IntegerField(min_value=1, max_value=730)
+    slot_granularity_minutes = serializers.IntegerField(min_value=5, max_value=240)
     default_hold_seconds = serializers.IntegerField(min_value=1, max_value=600)
     default_repetitions = serializers.IntegerField(min_value=1, max_value=100)
     default_sets = serializers.IntegerField(min_value=1, max_value=20)

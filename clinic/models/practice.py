@@ -53,6 +53,22 @@ class Clinic(models.Model):
     email_in_quiet_hours = models.BooleanField(
         default=True, help_text="E-mail may be sent during quiet hours."
     )
+    # Booking rules
+    min_booking_notice_minutes = models.PositiveIntegerField(
+        default=120,
+        validators=[MaxValueValidator(60 * 24 * 30)],
+        help_text="Clients cannot book online later than this before a visit.",
+    )
+    booking_horizon_days = models.PositiveIntegerField(
+        default=90,
+        validators=[MinValueValidator(1), MaxValueValidator(730)],
+        help_text="How far ahead clients can book online.",
+    )
+    slot_granularity_minutes = models.PositiveIntegerField(
+        default=15,
+        validators=[MinValueValidator(5), MaxValueValidator(240)],
+        help_text="Offered start times are this far apart.",
+    )
     therapists_see_all_clients = models.BooleanField(
         default=False,
         help_text="Off: therapists see only the clients on their care team.",
