@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -180,7 +181,7 @@ def test_subtract_is_set_difference(base, cuts, probe):
 @given(intervals())
 def test_merge_keeps_coverage_and_leaves_no_overlaps(ivs):
     merged = merge(ivs)
-    for a, b in zip(merged, merged[1:], strict=False):
+    for a, b in pairwise(merged):
         assert a.end < b.start
     for m in range(0, 24 * 60 + 300, 7):
         t = BASE + timedelta(minutes=m)
