@@ -36,6 +36,7 @@ class OutgoingMessage:
     subject: str = ""
     html: str = ""
     headers: dict[str, str] = field(default_factory=dict)
+    attachments: tuple[tuple[str, str, str], ...] = ()  # (filename, content, mimetype)
 
     @property
     def key_hash(self) -> str:
@@ -68,6 +69,8 @@ class EmailChannel:
         )
         if message.html:
             email.attach_alternative(message.html, "text/html")
+        for filename, content, mimetype in message.attachments:
+            email.attach(filename, content, mimetype)
         try:
             email.send(fail_silently=False)
         except Exception as exc:

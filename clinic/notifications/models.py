@@ -51,6 +51,11 @@ class Notification(models.Model):
     )
     template_key = models.CharField(max_length=80)
     context = models.JSONField(default=dict, blank=True)
+    attachments = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='E-mail attachments: [{"filename", "mimetype", "content"}] (text).',
+    )
     idempotency_key = models.CharField(max_length=200, unique=True)
 
     # What the message is about (an appointment, a homework plan...), so that

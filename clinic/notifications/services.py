@@ -75,11 +75,13 @@ def enqueue(
     idempotency_key: str,
     channel: str | None = None,
     about: models.Model | None = None,
+    attachments: list[dict[str, str]] | None = None,
 ) -> Notification:
     """Put one message in the outbox, in the caller's transaction.
 
     ``channel`` defaults to the recipient's choice. ``context`` must be plain
     JSON. The same ``idempotency_key`` twice keeps one row (the first).
+    ``attachments`` (e-mail only) are text files such as an .ics invitation.
     """
     if timezone.is_naive(send_after):
         raise InvalidInput(fields={"send_after": ["Must be an aware datetime."]})
@@ -93,6 +95,9 @@ def enqueue(
         json.dumps(context)
     except (TypeError, ValueError) as exc:
         raise InvalidInput(fields={"context": ["Must be plain JSON values."]}) from exc
+    for item in attachments or []:
+        if set(item) != {"filename", "mimetype", "content"}:
+            raise InvalidInput(fields={"attachments": ["Give filename, mimetype and content."]})
     about_fields: dict[str, Any] = {}
     if about is not None:
         about_fields = {
@@ -108,6 +113,7 @@ def enqueue(
                 "channel": channel,
                 "template_key": template_key,
                 "context": context,
+                "attachments": attachments or [],
                 "send_after": send_after,
                 "next_attempt_at": send_after,
             },
@@ -300,6 +306,7 @@ def _build_message(row: Notification, recipient: Client | User, to: str) -> Outg
         parts["email.txt"],
         subject=parts["subject.txt"],
         html=parts["email.html"],
+        attachments=tuple((a["filename"], a["content"], a["mimetype"]) for a in row.attachments),
         headers={
             "List-Unsubscribe": f"<{unsubscribe_url}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",

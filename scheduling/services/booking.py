@@ -1,0 +1,289 @@
+"""Booking and rescheduling.
+
+The guarantee against double booking is the database's: on PostgreSQL the
+exclusion constraints on the therapist's, the room's and the client's time
+ranges; on SQLite the booking transaction is IMMEDIATE, so bookings run one at
+a time and the overlap check below sees every committed booking. The checks
+here give the friendly answer; the constraint is what makes it true.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from clinic.audit import record_audit
+from clinic.errors import InvalidInput, NotAllowed
+from clinic.models import AuditAction, Client, Location, Role, Therapist, User
+from scheduling import selectors
+from scheduling.errors import BookingNeedsOverride, SlotNotOffered, SlotTaken
+from scheduling.models import (
+    ACTIVE_STATUSES,
+    Appointment,
+    AppointmentStatus,
+    BookingChannel,
+    Room,
+    Service,
+)
+from scheduling.services.messages import enqueue_booking_messages
+
+# Other apps register checks that may warn before a booking (intake red flags,
+# intake not done). Each returns a list of warnings for the client.
+BookingWarningCheck = Callable[[Client], list[str]]
+_warning_checks: list[BookingWarningCheck] = []
+
+
+def register_booking_warning(check: BookingWarningCheck) -> BookingWarningCheck:
+    _warning_checks.append(check)
+    return check
+
+
+def booking_warnings(client: Client) -> list[str]:
+    """Why a booking for this client needs a member of staff's explicit go-ahead."""
+    return [warning for check in _warning_checks for warning in check(client)]
+
+
+def _as_client(booked_by: User | None) -> bool:
+    """None is the client acting through a signed link (a waitlist offer)."""
+    return booked_by is None or booked_by.role == Role.CLIENT
+
+
+def _check_parties(
+    *,
+    client: Client,
+    service: Service,
+    therapist: Therapist,
+    location: Location,
+    booked_by: User | None,
+) -> None:
+    clinic_id = location.clinic_id
+    problems: dict[str, list[str]] = {}
+    if client.clinic_id != clinic_id or (booked_by and booked_by.clinic_id != clinic_id):
+        problems["client"] = ["This client is not a client of this clinic."]
+    if client.archived_at is not None:
+        problems["client"] = ["This client is archived; restore them first."]
+    if service.clinic_id != clinic_id or not service.active:
+        problems["service"] = ["This service is not offered."]
+    if therapist.user.clinic_id != clinic_id or not therapist.active:
+        problems["therapist"] = ["This therapist is not available."]
+    elif not service.therapists.filter(pk=therapist.pk).exists():
+        problems["therapist"] = ["This therapist does not offer this service."]
+    if not location.active:
+        problems["location"] = ["This location is closed."]
+    if problems:
+        raise InvalidInput(fields=problems)
+    if _as_client(booked_by):
+        if booked_by is not None and client.user_id != booked_by.pk:
+            raise NotAllowed("You can only book for yourself.")
+        if not service.online_bookable:
+            raise InvalidInput(
+                fields={"service": ["This service is booked through the front desk."]}
+            )
+    elif booked_by is not None and booked_by.role not in (Role.OWNER, Role.FRONT_DESK):
+        raise NotAllowed()
+
+
+def _check_slot(
+    *,
+    service: Service,
+    therapist: Therapist,
+    location: Location,
+    starts_at: datetime,
+    as_client: bool,
+    exclude_appointment_id: int | None = None,
+) -> selectors.Slot:
+    """The requested start must be one the slot search offers (working hours,
+    closures, buffers, notice and horizon for clients) for this therapist."""
+    if timezone.is_naive(starts_at):
+        raise InvalidInput(fields={"starts_at": ["Give a time with its UTC offset."]})
+    now = timezone.now()
+    clinic = location.clinic
+    if as_client:
+        not_before = now + timedelta(minutes=clinic.min_booking_notice_minutes)
+        if starts_at > now + timedelta(days=clinic.booking_horizon_days):
+            why = f"Book at most {clinic.booking_horizon_days} days ahead."
+            raise SlotNotOffered(why, fields={"starts_at": [why]})
+    else:
+        not_before = now
+    if starts_at < not_before:
+        why = "This time is too soon to book."
+        raise SlotNotOffered(why, fields={"starts_at": [why]})
+    duration = timedelta(minutes=service.duration_minutes)
+    slots = selectors.search_slots(
+        service=service,
+        location=location,
+        therapist=therapist,
+        start=starts_at - timedelta(seconds=1),
+        end=starts_at + duration,
+        not_before=not_before,
+        exclude_appointment_id=exclude_appointment_id,
+    )
+    for slot in slots:
+        if slot.starts_at == starts_at:
+            return slot
+    why = "This time is not free for this therapist and service."
+    raise SlotNotOffered(why, fields={"starts_at": [why]})
+
+
+def _overlap_exists(appointment: Appointment) -> str | None:
+    """Which active appointment holds this time already (the SQLite path)."""
+    active = Appointment.objects.filter(status__in=ACTIVE_STATUSES).exclude(pk=appointment.pk)
+    block = {"block_start__lt": appointment.block_end, "block_end__gt": appointment.block_start}
+    if active.filter(therapist_id=appointment.therapist_id, **block).exists():
+        return "therapist"
+    if appointment.room_id and active.filter(room_id=appointment.room_id, **block).exists():
+        return "room"
+    if active.filter(
+        client_id=appointment.client_id,
+        starts_at__lt=appointment.ends_at,
+        ends_at__gt=appointment.starts_at,
+    ).exists():
+        return "client"
+    return None
+
+
+def _insert(appointment: Appointment) -> Appointment:
+    which = _overlap_exists(appointment)
+    if which == "client":
+        raise SlotTaken("The client already has an appointment at that time.")
+    if which:
+        raise SlotTaken()
+    try:
+        with transaction.atomic():  # a savepoint: the constraint's refusal is ours to answer
+            appointment.save(force_insert=True)
+    except IntegrityError as exc:
+        if "overlap" in str(exc):
+            if "client_overlap" in str(exc):
+                raise SlotTaken("The client already has an appointment at that time.") from exc
+            raise SlotTaken() from exc
+        raise
+    return appointment
+
+
+@transaction.atomic
+def book_appointment(
+    *,
+    client: Client,
+    service: Service,
+    therapist: Therapist,
+    location: Location,
+    starts_at: datetime,
+    booked_by: User | None,
+    channel: str | None = None,
+    room: Room | None = None,
+    override_reason: str = "",
+    front_desk_notes: str = "",
+    rescheduled_from: Appointment | None = None,
+    send_messages: bool = True,
+) -> Appointment:
+    """Book one visit. Clients book only free, online-bookable slots with the
+    clinic's notice and horizon; staff may book any free slot, and must give
+    an ``override_reason`` when the client has a booking warning. A racing
+    second booking of the same time gets ``SlotTaken`` (409)."""
+    _check_parties(
+        client=client,
+        service=service,
+        therapist=therapist,
+        location=location,
+        booked_by=booked_by,
+    )
+    warnings = booking_warnings(client)
+    as_client = _as_client(booked_by)
+    if warnings and as_client and not rescheduled_from:
+        raise BookingNeedsOverride(
+            "Please call the clinic to book: we need to talk with you first.",
+            fields={"client": warnings},
+        )
+    if warnings and not override_reason.strip() and not rescheduled_from:
+        raise BookingNeedsOverride(
+            "This client has warnings; give an override reason to book anyway.",
+            fields={"override_reason": warnings},
+        )
+    therapist = selectors.lock_therapist(therapist)
+    slot = _check_slot(
+        service=service,
+        therapist=therapist,
+        location=location,
+        starts_at=starts_at,
+        as_client=as_client,
+    )
+    if room is None and slot.room_id is not None:
+        room = Room.objects.get(pk=slot.room_id)
+    if room is not None:
+        if room.location_id != location.pk or room.kind != service.room_kind or not room.active:
+            raise InvalidInput(fields={"room": ["This room does not suit this service here."]})
+        room = selectors.lock_room(room)
+    appointment = Appointment(
+        clinic_id=location.clinic_id,
+        location=location,
+        client=client,
+        therapist=therapist,
+        service=service,
+        room=room,
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(minutes=service.duration_minutes),
+        block_start=starts_at - timedelta(minutes=service.buffer_before_minutes),
+        block_end=starts_at
+        + timedelta(minutes=service.duration_minutes + service.buffer_after_minutes),
+        channel=channel or (BookingChannel.ONLINE if as_client else BookingChannel.FRONT_DESK),
+        created_by=booked_by,
+        override_reason=override_reason.strip(),
+        front_desk_notes=front_desk_notes,
+        rescheduled_from=rescheduled_from,
+    )
+    _insert(appointment)
+    client.care_team.add(therapist)  # the therapist now treats this client
+    detail: dict[str, Any] = {"starts_at": starts_at.isoformat()}
+    if appointment.override_reason:
+        detail["override_reason"] = appointment.override_reason
+    record_audit(
+        actor=booked_by, action=AuditAction.CREATE, obj=appointment, client=client, detail=detail
+    )
+    if send_messages:
+        enqueue_booking_messages(appointment)
+    return appointment
+
+
+@transaction.atomic
+def reschedule_appointment(
+    *,
+    appointment: Appointment,
+    starts_at: datetime,
+    rescheduled_by: User,
+    therapist: Therapist | None = None,
+    room: Room | None = None,
+) -> Appointment:
+    """Move a visit: the old one is cancelled as 'rescheduled' and a new one,
+    pointing back to it, is booked; reminders move with it."""
+    from scheduling.services.lifecycle import cancel_appointment
+
+    old = selectors.lock_appointment(appointment)
+    if old.status not in (AppointmentStatus.BOOKED, AppointmentStatus.CONFIRMED):
+        from scheduling.errors import InvalidTransition
+
+        raise InvalidTransition("Only a booked or confirmed appointment can be moved.")
+    cancel_appointment(
+        appointment=old,
+        cancelled_by=rescheduled_by,
+        reason="Rescheduled",
+        notify=False,
+        offer_to_waitlist=True,
+    )
+    new = book_appointment(
+        client=old.client,
+        service=old.service,
+        therapist=therapist or old.therapist,
+        location=old.location,
+        starts_at=starts_at,
+        booked_by=rescheduled_by,
+        channel=old.channel,
+        room=room,
+        override_reason=old.override_reason,
+        front_desk_notes=old.front_desk_notes,
+        rescheduled_from=old,
+    )
+    return new
