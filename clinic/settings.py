@@ -220,6 +220,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "AppointmentStatusEnum": "scheduling.models.AppointmentStatus",
+        "WaitlistStatusEnum": "scheduling.models.WaitlistStatus",
+        "NotificationStatusEnum": "clinic.notifications.models.NotificationStatus",
+        "RoomKindEnum": "scheduling.models.RoomKind",
+        "OverrideKindEnum": "scheduling.models.OverrideKind",
+    },
 }
 
 # --- Cache ----------------------------------------------------------------

@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from clinic import views
+from scheduling import views as scheduling_views
 
 admin.site.site_header = "Clinic administration"
 admin.site.site_title = "Clinic admin"
@@ -14,7 +15,10 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("clinic.api.urls")),
+    path("api/v1/", include("scheduling.api.urls")),
     path("messages/", include("clinic.notifications.urls")),
+    path("calendars/<str:token>.ics", scheduling_views.calendar_feed, name="calendar-feed-ics"),
+    path("book/offer/<str:token>/", scheduling_views.waitlist_offer, name="waitlist-offer"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
 ]

@@ -18,6 +18,7 @@ from scheduling.services.lifecycle import (
     confirm_appointment,
     is_late_cancellation,
     mark_no_show,
+    update_front_desk_notes,
 )
 from scheduling.services.waitlist import (
     accept_offer,
@@ -46,4 +47,5 @@ __all__ = [
     "register_booking_warning",
     "remove_availability_override",
     "reschedule_appointment",
+    "update_front_desk_notes",
 ]

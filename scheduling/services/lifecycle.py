@@ -106,6 +106,17 @@ def mark_no_show(*, appointment: Appointment, marked_by: User) -> Appointment:
     return _save(appointment, marked_by, ["status"])
 
 
+@transaction.atomic
+def update_front_desk_notes(
+    *, appointment: Appointment, changed_by: User, notes: str
+) -> Appointment:
+    """The front desk's own notes on a visit (not clinical notes)."""
+    _check_staff(changed_by)
+    appointment = selectors.lock_appointment(appointment)
+    appointment.front_desk_notes = notes
+    return _save(appointment, changed_by, ["front_desk_notes"], notes_changed=True)
+
+
 def is_late_cancellation(appointment: Appointment, *, at: datetime | None = None) -> bool:
     window = timedelta(hours=appointment.clinic.cancellation_window_hours)
     return appointment.starts_at - (at or timezone.now()) < window
