@@ -125,6 +125,21 @@ def _check_slot(
     for slot in slots:
         if slot.starts_at == starts_at:
             return slot
+    # Not offered: because someone holds the time (a lost race: 409), or because
+    # it was never bookable (outside hours, closed, no room: 400).
+    block_start = starts_at - timedelta(minutes=service.buffer_before_minutes)
+    block_end = starts_at + duration + timedelta(minutes=service.buffer_after_minutes)
+    if (
+        Appointment.objects.filter(
+            therapist=therapist,
+            status__in=ACTIVE_STATUSES,
+            block_start__lt=block_end,
+            block_end__gt=block_start,
+        )
+        .exclude(pk=exclude_appointment_id)
+        .exists()
+    ):
+        raise SlotTaken()
     why = "This time is not free for this therapist and service."
     raise SlotNotOffered(why, fields={"starts_at": [why]})
 
