@@ -129,16 +129,15 @@ def _check_slot(
     # it was never bookable (outside hours, closed, no room: 400).
     block_start = starts_at - timedelta(minutes=service.buffer_before_minutes)
     block_end = starts_at + duration + timedelta(minutes=service.buffer_after_minutes)
-    if (
-        Appointment.objects.filter(
-            therapist=therapist,
-            status__in=ACTIVE_STATUSES,
-            block_start__lt=block_end,
-            block_end__gt=block_start,
-        )
-        .exclude(pk=exclude_appointment_id)
-        .exists()
-    ):
+    holders = Appointment.objects.filter(
+        therapist=therapist,
+        status__in=ACTIVE_STATUSES,
+        block_start__lt=block_end,
+        block_end__gt=block_start,
+    )
+    if exclude_appointment_id is not None:
+        holders = holders.exclude(pk=exclude_appointment_id)
+    if holders.exists():
         raise SlotTaken()
     why = "This time is not free for this therapist and service."
     raise SlotNotOffered(why, fields={"starts_at": [why]})
