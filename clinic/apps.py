@@ -15,5 +15,6 @@ class ClinicConfig(AppConfig):
 
         ensure_broker_folders()
         # Permissions only exist after migrate has run, so the role groups are
-        # brought up to date then (an operational hook, not domain flow).
-        post_migrate.connect(roles.sync_role_groups_after_migrate, sender=self)
+        # brought up to date then (an operational hook, not domain flow). Each
+        # app's permissions appear after its own migrations, hence every app.
+        post_migrate.connect(roles.sync_role_groups_after_migrate)

@@ -31,6 +31,15 @@ _FRONT_DESK = {
         "muscle": ["view"],
         "notification": ["view", "change"],
     },
+    "scheduling": {
+        "appointment": ["view", "add", "change"],
+        "service": ["view"],
+        "room": ["view"],
+        "weeklyhours": ["view", "add", "change", "delete"],
+        "availabilityoverride": ["view", "add", "change", "delete"],
+        "closure": ["view"],
+        "waitlistentry": ["view", "add", "change"],
+    },
 }
 _THERAPIST = {
     "clinic": {
@@ -84,5 +93,6 @@ def sync_role_groups() -> None:
         group.permissions.set(perms)
 
 
-def sync_role_groups_after_migrate(**kwargs: Any) -> None:
-    sync_role_groups()
+def sync_role_groups_after_migrate(sender: Any = None, **kwargs: Any) -> None:
+    if getattr(sender, "label", None) in _PROJECT_APPS:
+        sync_role_groups()

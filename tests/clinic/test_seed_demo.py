@@ -35,6 +35,10 @@ def test_seed_demo_builds_the_demo_clinic(db):
     assert User.objects.filter(role=Role.FRONT_DESK).count() == 1
     assert User.objects.filter(role=Role.OWNER).count() == 1
     assert Client.objects.count() == 8
+    from scheduling.models import Appointment, Service
+
+    assert Service.objects.filter(clinic=clinic).count() == 4
+    assert Appointment.objects.filter(clinic=clinic).count() == 5
     for username in ("owner", "frontdesk", "therapist", "client"):
         assert username in out.getvalue()
         assert User.objects.get(username=username).has_usable_password()

@@ -12,6 +12,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         clinic = seed_demo()
+        from clinic.models import User
+        from scheduling.demo import seed_scheduling
+
+        seed_scheduling(clinic, booked_by=User.objects.get(username="frontdesk"))
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {clinic.name}"))
         self.stdout.write("Demo logins (admin at /admin/, API token at /api/v1/auth/token/):")
         for login in DEMO_LOGINS:
