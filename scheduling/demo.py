@@ -88,20 +88,20 @@ def seed_scheduling(clinic: Clinic, *, booked_by: User) -> None:
     ]
     for email, username, service, weekday, at in plan:
         client = Client.objects.filter(clinic=clinic, email=email).first()
-        therapist = next((t for t in therapists if t.user.username == username), None)
-        if client is None or therapist is None:
+        who = next((t for t in therapists if t.user.username == username), None)
+        if client is None or who is None:
             continue
-        location = therapist.locations.order_by("name").first()
-        if location is None:
+        where = who.locations.order_by("name").first()
+        if where is None:
             continue
         day = _next_weekday(today, weekday)
-        starts_at = datetime.combine(day, at, tzinfo=ZoneInfo(location.timezone))
+        starts_at = datetime.combine(day, at, tzinfo=ZoneInfo(where.timezone))
         try:
             services.book_appointment(
                 client=client,
                 service=service,
-                therapist=therapist,
-                location=location,
+                therapist=who,
+                location=where,
                 starts_at=starts_at,
                 booked_by=booked_by,
             )
