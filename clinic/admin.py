@@ -48,6 +48,7 @@ class ClinicAdmin(admin.ModelAdmin[Clinic]):
                     "min_booking_notice_minutes",
                     "booking_horizon_days",
                     "slot_granularity_minutes",
+                    "intake_link_valid_days",
                 )
             },
         ),

@@ -40,6 +40,8 @@ _FRONT_DESK = {
         "closure": ["view"],
         "waitlistentry": ["view", "add", "change"],
     },
+    # Front desk: who has been sent a form and when; never the clinical answers.
+    "intake": {"intakeinvitation": ["view"]},
 }
 _THERAPIST = {
     "clinic": {

@@ -55,6 +55,7 @@ CLINIC_FIELDS = frozenset(
         "min_booking_notice_minutes",
         "booking_horizon_days",
         "slot_granularity_minutes",
+        "intake_link_valid_days",
         "default_hold_seconds",
         "default_repetitions",
         "default_sets",
@@ -279,6 +280,29 @@ def update_client(
         obj=client,
         client=client,
         detail={"fields": changed},
+    )
+    return client
+
+
+@transaction.atomic
+def update_client_from_own_form(*, client: Client, source: str, **changes: str) -> Client:
+    """The client changed their own contact details on a form reached by a
+    signed link (no sign-in): only contact fields, empty answers ignored."""
+    allowed = {"phone", "emergency_contact_name", "emergency_contact_phone"}
+    changes = {k: v for k, v in changes.items() if k in allowed and v}
+    if not changes:
+        return client
+    client = Client.objects.select_for_update().get(pk=client.pk)
+    for name, value in changes.items():
+        setattr(client, name, value)
+    full_clean_or_400(client)
+    client.save()
+    record_audit(
+        actor=None,
+        action=AuditAction.UPDATE,
+        obj=client,
+        client=client,
+        detail={"fields": sorted(changes), "via": source},
     )
     return client
 

@@ -86,6 +86,7 @@ class ClinicSerializer(serializers.ModelSerializer[Clinic]):
             "min_booking_notice_minutes",
             "booking_horizon_days",
             "slot_granularity_minutes",
+            "intake_link_valid_days",
             "default_hold_seconds",
             "default_repetitions",
             "default_sets",
@@ -109,6 +110,7 @@ class ClinicUpdateSerializer(serializers.Serializer[None]):
     min_booking_notice_minutes = serializers.IntegerField(min_value=0, max_value=60 * 24 * 30)
     booking_horizon_days = serializers.IntegerField(min_value=1, max_value=730)
     slot_granularity_minutes = serializers.IntegerField(min_value=5, max_value=240)
+    intake_link_valid_days = serializers.IntegerField(min_value=1, max_value=90)
     default_hold_seconds = serializers.IntegerField(min_value=1, max_value=600)
     default_repetitions = serializers.IntegerField(min_value=1, max_value=100)
     default_sets = serializers.IntegerField(min_value=1, max_value=20)

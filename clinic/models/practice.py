@@ -69,6 +69,11 @@ class Clinic(models.Model):
         validators=[MinValueValidator(5), MaxValueValidator(240)],
         help_text="Offered start times are this far apart.",
     )
+    intake_link_valid_days = models.PositiveIntegerField(
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+        help_text="How long an intake form link works.",
+    )
     therapists_see_all_clients = models.BooleanField(
         default=False,
         help_text="Off: therapists see only the clients on their care team.",

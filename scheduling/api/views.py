@@ -23,9 +23,9 @@ from clinic.errors import InvalidInput, NotAllowed
 from clinic.models import Role
 from clinic.notifications.rendering import absolute_url
 from clinic.selectors import get_therapist_for_user
+from intake import selectors as intake_selectors
 from scheduling import selectors, services
 from scheduling.api import serializers as s
-from scheduling.badges import client_badges
 from scheduling.models import (
     Appointment,
     AppointmentStatus,
@@ -175,7 +175,9 @@ class AppointmentViewSet(
         elif "client" not in v:
             raise InvalidInput(fields={"client": ["Say whom to book."]})
         appointment = services.book_appointment(booked_by=user, **v)
-        return self._out(appointment, status.HTTP_201_CREATED)
+        response = self._out(appointment, status.HTTP_201_CREATED)
+        response.data["warnings"] = intake_selectors.booking_warnings_for(appointment.client)
+        return response
 
     @extend_schema(request=s.NotesSerializer, responses=s.AppointmentSerializer)
     def partial_update(self, request: Request, pk: str | None = None) -> Response:
@@ -254,7 +256,7 @@ class DayView(APIView):
                 day=query.validated_data["date"],
             )
         )
-        badges = client_badges(sorted({a.client_id for a in appointments}))
+        badges = intake_selectors.intake_badges(sorted({a.client_id for a in appointments}))
         return Response(
             s.DayAppointmentSerializer(appointments, many=True, context={"badges": badges}).data
         )

@@ -7,8 +7,7 @@ from scheduling.services.availability import (
 )
 from scheduling.services.booking import (
     book_appointment,
-    booking_warnings,
-    register_booking_warning,
+    booking_blockers,
     reschedule_appointment,
 )
 from scheduling.services.lifecycle import (
@@ -32,7 +31,7 @@ __all__ = [
     "accept_offer",
     "add_availability_override",
     "book_appointment",
-    "booking_warnings",
+    "booking_blockers",
     "calendar_feed_for",
     "cancel_appointment",
     "check_in_appointment",
@@ -44,7 +43,6 @@ __all__ = [
     "mark_no_show",
     "offer_freed_slot",
     "read_offer_token",
-    "register_booking_warning",
     "remove_availability_override",
     "reschedule_appointment",
     "update_front_desk_notes",

@@ -9,7 +9,6 @@ here give the friendly answer; the constraint is what makes it true.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -19,6 +18,7 @@ from django.utils import timezone
 from clinic.audit import record_audit
 from clinic.errors import InvalidInput, NotAllowed
 from clinic.models import AuditAction, Client, Location, Role, Therapist, User
+from intake import selectors as intake_selectors
 from scheduling import selectors
 from scheduling.errors import BookingNeedsOverride, SlotNotOffered, SlotTaken
 from scheduling.models import (
@@ -31,20 +31,10 @@ from scheduling.models import (
 )
 from scheduling.services.messages import enqueue_booking_messages
 
-# Other apps register checks that may warn before a booking (intake red flags,
-# intake not done). Each returns a list of warnings for the client.
-BookingWarningCheck = Callable[[Client], list[str]]
-_warning_checks: list[BookingWarningCheck] = []
 
-
-def register_booking_warning(check: BookingWarningCheck) -> BookingWarningCheck:
-    _warning_checks.append(check)
-    return check
-
-
-def booking_warnings(client: Client) -> list[str]:
+def booking_blockers(client: Client) -> list[str]:
     """Why a booking for this client needs a member of staff's explicit go-ahead."""
-    return [warning for check in _warning_checks for warning in check(client)]
+    return intake_selectors.booking_blockers_for(client)
 
 
 def _as_client(booked_by: User | None) -> bool:
@@ -205,17 +195,17 @@ def book_appointment(
         location=location,
         booked_by=booked_by,
     )
-    warnings = booking_warnings(client)
+    blockers = booking_blockers(client)
     as_client = _as_client(booked_by)
-    if warnings and as_client and not rescheduled_from:
+    if blockers and as_client and not rescheduled_from:
         raise BookingNeedsOverride(
             "Please call the clinic to book: we need to talk with you first.",
-            fields={"client": warnings},
+            fields={"client": blockers},
         )
-    if warnings and not override_reason.strip() and not rescheduled_from:
+    if blockers and not override_reason.strip() and not rescheduled_from:
         raise BookingNeedsOverride(
-            "This client has warnings; give an override reason to book anyway.",
-            fields={"override_reason": warnings},
+            "This client has red flags; give an override reason to book anyway.",
+            fields={"override_reason": blockers},
         )
     therapist = selectors.lock_therapist(therapist)
     slot = _check_slot(

@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from clinic.notifications import services as notifications
+from intake import selectors as intake_selectors
+from intake import services as intake_services
 from scheduling.calendars import client_invitation
 from scheduling.models import Appointment
 
@@ -43,8 +45,11 @@ def _ics(appointment: Appointment) -> list[dict[str, str]]:
 
 
 def enqueue_booking_messages(appointment: Appointment) -> None:
-    """Confirmation now (with an .ics), and a reminder at the clinic's lead time."""
+    """Confirmation now (with an .ics), a reminder at the clinic's lead time, and
+    the intake form link when the client has not filled it in yet."""
     client = appointment.client
+    if intake_selectors.needs_intake_link(client):
+        intake_services.send_intake_link(client=client, sent_by=None)
     context = appointment_context(appointment)
     now = timezone.now()
     notifications.enqueue(

@@ -1,0 +1,13 @@
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from intake.api import views
+
+router = SimpleRouter(trailing_slash=True)
+router.register("intake-submissions", views.SubmissionViewSet, basename="intake-submission")
+
+urlpatterns = [
+    path("clients/<int:client_id>/intake-link/", views.SendLinkView.as_view(), name="intake-link"),
+    path("clients/<int:client_id>/outcomes/", views.OutcomesView.as_view(), name="outcomes"),
+    *router.urls,
+]

@@ -1,0 +1,78 @@
+"""The client's intake page, reached by a signed link (no sign-in)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.http import require_http_methods
+
+from clinic.errors import Conflict
+from clinic.middleware import client_ip
+from intake import bodymap, services
+from intake.forms import QuestionnaireForm
+from intake.models import QuestionType
+from intake.vocabulary import RED_FLAGS
+
+
+@csrf_protect
+@require_http_methods(["GET", "POST"])
+def intake_page(request: HttpRequest, token: str) -> HttpResponse:
+    check = services.check_token(token)
+    invitation = check.invitation
+    if check.state == "invalid" or invitation is None:
+        return render(request, "intake/link_problem.html", {"problem": "invalid"}, status=404)
+    clinic = invitation.client.clinic
+    if check.state == "used":
+        submission = invitation.submission
+        return render(
+            request,
+            "intake/thanks.html",
+            {"clinic": clinic, "submission": submission, "again": True},
+        )
+    if check.state == "expired":
+        return render(
+            request,
+            "intake/link_problem.html",
+            {"problem": "expired", "clinic": clinic},
+            status=410,
+        )
+    questions = list(invitation.questionnaire.questions.all())
+    form = QuestionnaireForm(request.POST or None, questions=questions)
+    if request.method == "POST" and form.is_valid():
+        try:
+            submission = services.submit_questionnaire(
+                invitation=invitation, cleaned=form.cleaned_data, ip_address=client_ip(request)
+            )
+        except Conflict:
+            return render(
+                request,
+                "intake/link_problem.html",
+                {"problem": "expired", "clinic": clinic},
+                status=410,
+            )
+        return render(
+            request,
+            "intake/thanks.html",
+            {
+                "clinic": clinic,
+                "submission": submission,
+                "red_flags": [RED_FLAGS[c] for c in submission.red_flags if c in RED_FLAGS],
+            },
+        )
+    body_map_keys = {q.key for q in questions if q.type == QuestionType.BODY_MAP}
+    return render(
+        request,
+        "intake/form.html",
+        {
+            "clinic": clinic,
+            "questionnaire": invitation.questionnaire,
+            "form": form,
+            "client": invitation.client,
+            "body_map_keys": body_map_keys,
+            "views": bodymap.views(),
+            "outline": bodymap.OUTLINE,
+            "correction": invitation.corrects_id is not None,
+        },
+        status=400 if form.errors else 200,
+    )
