@@ -15,6 +15,7 @@ from clinic.models import Client, Clinic, Location, Therapist, User
 from scheduling import services
 from scheduling.errors import SlotNotOffered, SlotTaken
 from scheduling.models import Appointment, Room, RoomKind, Service, WeeklyHours
+from scheduling.services import booking_blockers
 
 _SERVICES = [
     # name, minutes, price, buffer after, room kind, online
@@ -81,6 +82,7 @@ def seed_scheduling(clinic: Clinic, *, booked_by: User) -> None:
     today = timezone.localdate()
     plan = [
         ("daniel.brooks@example.com", "therapist", first, 0, time(10)),
+        ("tom.walsh@example.com", "therapist.sam", first, 1, time(10)),
         ("priya.nair@example.com", "therapist", massage, 1, time(14)),
         ("grace.kim@example.com", "therapist.sam", massage, 2, time(9)),
         ("jonas.becker@example.com", "therapist.lena", first, 0, time(11)),
@@ -104,6 +106,7 @@ def seed_scheduling(clinic: Clinic, *, booked_by: User) -> None:
                 location=where,
                 starts_at=starts_at,
                 booked_by=booked_by,
+                override_reason="Demo data" if booking_blockers(client) else "",
             )
         except (SlotTaken, SlotNotOffered):
             continue

@@ -38,7 +38,11 @@ def test_seed_demo_builds_the_demo_clinic(db):
     from scheduling.models import Appointment, Service
 
     assert Service.objects.filter(clinic=clinic).count() == 4
-    assert Appointment.objects.filter(clinic=clinic).count() == 5
+    assert Appointment.objects.filter(clinic=clinic).count() == 6
+    from intake.models import CulpritSuggestion, Submission
+
+    assert Submission.objects.filter(referral_flag=True).count() == 1
+    assert CulpritSuggestion.objects.exists()
     for username in ("owner", "frontdesk", "therapist", "client"):
         assert username in out.getvalue()
         assert User.objects.get(username=username).has_usable_password()

@@ -503,3 +503,52 @@ def test_a_client_cannot_cancel_inside_the_window_through_the_api(
     )
     assert response.status_code == 403
     assert response.json()["code"] == "inside_cancellation_window"
+
+
+def test_the_day_view_shows_intake_status_and_red_flags(
+    api_as, clinic, location, massage, therapist_profile, front_desk
+):
+    from tests.intake.helpers import submit_intake
+
+    flagged, fresh = ClientFactory(clinic=clinic), ClientFactory(clinic=clinic)
+    submit_intake(flagged, red_flags=["fever"])
+    services.book_appointment(
+        client=flagged,
+        service=massage,
+        therapist=therapist_profile,
+        location=location,
+        starts_at=ny(2026, 6, 3, 9),
+        booked_by=front_desk,
+        override_reason="Seen by GP, fever gone",
+    )
+    services.book_appointment(
+        client=fresh,
+        service=massage,
+        therapist=therapist_profile,
+        location=location,
+        starts_at=ny(2026, 6, 3, 14),
+        booked_by=front_desk,
+    )
+    rows = api_as("front_desk").get(f"/api/v1/day/?location={location.pk}&date=2026-06-03").json()
+    badges = {r["client"]: (r["intake_status"], r["red_flag"]) for r in rows}
+    assert badges == {flagged.pk: ("done", True), fresh.pk: ("sent", False)}
+
+
+def test_a_booking_response_warns_when_the_intake_is_not_done(
+    api_as, client_record, massage, therapist_profile, location
+):
+    response = api_as("front_desk").post(
+        "/api/v1/appointments/",
+        {
+            "client": client_record.pk,
+            "service": massage.pk,
+            "therapist": therapist_profile.pk,
+            "location": location.pk,
+            "starts_at": "2026-06-04T09:00:00-04:00",
+        },
+        format="json",
+    )
+    assert response.status_code == 201
+    assert response.json()["warnings"] == [
+        "The intake form is not done yet; the client will get a link to it."
+    ]

@@ -174,34 +174,43 @@ def test_clients_cannot_book_front_desk_only_services_or_for_others(
     assert "service" in refused.value.fields
 
 
-def test_a_booking_warning_needs_an_override_reason_from_staff(
+def test_red_flags_need_an_override_reason_from_staff_and_stop_online_booking(
     client_record, client, massage, therapist_profile, location, front_desk
 ):
-    services.register_booking_warning(
-        lambda c: ["Red flags on the intake form."] if c.pk == client_record.pk else []
-    )
-    try:
-        with pytest.raises(BookingNeedsOverride) as needs:
-            _book(
-                client_record, massage, therapist_profile, location, ny(2026, 6, 3, 10), front_desk
-            )
-        assert needs.value.fields == {"override_reason": ["Red flags on the intake form."]}
-        with pytest.raises(BookingNeedsOverride):
-            _book(client_record, massage, therapist_profile, location, ny(2026, 6, 3, 10), client)
-        appt = _book(
-            client_record,
-            massage,
-            therapist_profile,
-            location,
-            ny(2026, 6, 3, 10),
-            front_desk,
-            override_reason="Doctor cleared her on 28 May.",
-        )
-        assert appt.override_reason == "Doctor cleared her on 28 May."
-    finally:
-        from scheduling.services import booking
+    from tests.intake.helpers import submit_intake
 
-        booking._warning_checks.pop()
+    submit_intake(client_record, red_flags=["progressive_leg_weakness"])
+    with pytest.raises(BookingNeedsOverride) as needs:
+        _book(client_record, massage, therapist_profile, location, ny(2026, 6, 3, 10), front_desk)
+    assert "red flags" in needs.value.fields["override_reason"][0]
+    with pytest.raises(BookingNeedsOverride):
+        _book(client_record, massage, therapist_profile, location, ny(2026, 6, 3, 10), client)
+    appt = _book(
+        client_record,
+        massage,
+        therapist_profile,
+        location,
+        ny(2026, 6, 3, 10),
+        front_desk,
+        override_reason="Doctor cleared her on 28 May.",
+    )
+    assert appt.override_reason == "Doctor cleared her on 28 May."
+
+
+def test_booking_sends_the_intake_link_once_until_it_is_done(
+    client_record, other_client_record, massage, therapist_profile, location, front_desk
+):
+    from tests.intake.helpers import submit_intake
+
+    _book(client_record, massage, therapist_profile, location, ny(2026, 6, 3, 10), front_desk)
+    _book(client_record, massage, therapist_profile, location, ny(2026, 6, 4, 10), front_desk)
+    assert (
+        Notification.objects.filter(template_key="intake_link", client=client_record).count() == 1
+    )
+    submit_intake(other_client_record)
+    sent_before = Notification.objects.filter(template_key="intake_link").count()
+    _book(other_client_record, massage, therapist_profile, location, ny(2026, 6, 5, 10), front_desk)
+    assert Notification.objects.filter(template_key="intake_link").count() == sent_before
 
 
 def test_the_lifecycle_moves_forward_only(

@@ -13,8 +13,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         clinic = seed_demo()
         from clinic.models import User
+        from intake.demo import seed_intake
         from scheduling.demo import seed_scheduling
 
+        seed_intake(clinic)  # before bookings, so red flags are known when booking
         seed_scheduling(clinic, booked_by=User.objects.get(username="frontdesk"))
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {clinic.name}"))
         self.stdout.write("Demo logins (admin at /admin/, API token at /api/v1/auth/token/):")
