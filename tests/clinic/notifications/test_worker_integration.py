@@ -20,8 +20,15 @@ from clinic.notifications.models import Notification
 from tests.clinic.factories import ClientFactory
 from tests.support.processes import CeleryWorker, RedisServer, SmtpSink, wait_for, worker_env
 
+CAN_RUN = connection.vendor == "postgresql" and shutil.which("redis-server") is not None
+# Decided before any database is set up: a transactional test that skipped
+# after its setup would still flush the database for the tests after it.
 pytestmark = [
     pytest.mark.slow,
+    pytest.mark.skipif(
+        not CAN_RUN and os.environ.get("CLINIC_REQUIRE_SERVICES") != "1",
+        reason="needs PostgreSQL as the database and redis-server on PATH",
+    ),
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
@@ -29,10 +36,8 @@ pytestmark = [
 @pytest.fixture
 def stack(tmp_path, clinic):
     """Redis + SMTP sink + a way to start workers against this test database."""
-    if connection.vendor != "postgresql" or shutil.which("redis-server") is None:
-        if os.environ.get("CLINIC_REQUIRE_SERVICES") == "1":
-            pytest.fail("the worker integration tests need PostgreSQL and redis-server")
-        pytest.skip("needs PostgreSQL as the database and redis-server on PATH")
+    if not CAN_RUN:
+        pytest.fail("CLINIC_REQUIRE_SERVICES=1 but PostgreSQL or redis-server is missing")
     redis = RedisServer(tmp_path)
     redis.start()
     sink = SmtpSink()
