@@ -127,11 +127,31 @@ class QuestionnaireForm(forms.Form):
                 raise ValidationError("Please answer at least one part.")
         return data
 
-    def sections(self) -> list[tuple[str, list[tuple[Question, forms.BoundField]]]]:
-        """Questions grouped by section, in order, for the template."""
-        out: list[tuple[str, list[tuple[Question, forms.BoundField]]]] = []
+    def sections(self) -> list[tuple[str, list[tuple[Question, forms.BoundField, str]]]]:
+        """Questions grouped by section, in order, each with how it is laid out:
+        "body_map", "group" (a list of radio buttons or checkboxes), "consent"
+        or "single" (one input with its label)."""
+        out: list[tuple[str, list[tuple[Question, forms.BoundField, str]]]] = []
         for question in self.questions:
             if not out or out[-1][0] != question.section:
                 out.append((question.section, []))
-            out[-1][1].append((question, self[question.key]))
+            out[-1][1].append((question, self[question.key], _LAYOUT.get(question.type, "single")))
         return out
+
+
+_LAYOUT: dict[str, str] = {
+    QuestionType.BODY_MAP: "body_map",
+    QuestionType.CONSENT: "consent",
+    **dict.fromkeys(
+        (
+            QuestionType.NRS,
+            QuestionType.BOOLEAN,
+            QuestionType.ODI_SECTION,
+            QuestionType.MULTICHOICE,
+            QuestionType.TRIGGERS,
+            QuestionType.RED_FLAGS,
+            QuestionType.CONTRAINDICATIONS,
+        ),
+        "group",
+    ),
+}

@@ -11,7 +11,6 @@ from clinic.errors import Conflict
 from clinic.middleware import client_ip
 from intake import bodymap, services
 from intake.forms import QuestionnaireForm
-from intake.models import QuestionType
 from intake.vocabulary import RED_FLAGS
 
 
@@ -60,7 +59,6 @@ def intake_page(request: HttpRequest, token: str) -> HttpResponse:
                 "red_flags": [RED_FLAGS[c] for c in submission.red_flags if c in RED_FLAGS],
             },
         )
-    body_map_keys = {q.key for q in questions if q.type == QuestionType.BODY_MAP}
     return render(
         request,
         "intake/form.html",
@@ -69,7 +67,6 @@ def intake_page(request: HttpRequest, token: str) -> HttpResponse:
             "questionnaire": invitation.questionnaire,
             "form": form,
             "client": invitation.client,
-            "body_map_keys": body_map_keys,
             "views": bodymap.views(),
             "outline": bodymap.OUTLINE,
             "correction": invitation.corrects_id is not None,
