@@ -7,8 +7,6 @@ own: the live server needs a transactional database.)"""
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from intake import services
@@ -17,7 +15,14 @@ from tests.intake.helpers import link_path
 from tests.support.browser import SCREENSHOTS, chromium
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop in this thread
+
+
+@pytest.fixture(autouse=True)
+def _orm_beside_playwright(monkeypatch):
+    # Playwright's sync API runs an event loop in this thread; the ORM calls in
+    # these tests are made around it, never from inside it.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
 
 PHONE = {"width": 375, "height": 812}
 
