@@ -28,6 +28,13 @@ print(Client.objects.filter(preferred_channel="email").count())
 """
 
 
+STATUS = """
+from collections import Counter
+from clinic.notifications.models import Notification
+print(Counter(Notification.objects.values_list("template_key", "status")))
+"""
+
+
 def test_a_worker_on_the_file_broker_delivers_to_the_file_outbox(tmp_path: Path):
     env = worker_env(database_url="", broker_url="", email_url="", CLINIC_VAR_DIR=str(tmp_path))
     for name in ("DATABASE_URL", "CELERY_BROKER_URL", "EMAIL_URL"):
@@ -59,7 +66,12 @@ def test_a_worker_on_the_file_broker_delivers_to_the_file_outbox(tmp_path: Path)
         return [m for m in text.split("-" * 79) if "Thank you for choosing us." in m]
 
     try:
-        wait_for(lambda: len(welcomes()) >= expected, 60, f"{expected} welcome e-mails")
+        wait_for(
+            lambda: len(welcomes()) >= expected,
+            120,
+            f"{expected} welcome e-mails",
+            explain=lambda: manage("shell", "-c", STATUS) + worker.log_tail(),
+        )
     finally:
         worker.stop()
     ids = [

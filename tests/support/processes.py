@@ -32,14 +32,19 @@ def free_port() -> int:
 
 
 def wait_for(
-    condition: Callable[[], bool], timeout: float, what: str, interval: float = 0.1
+    condition: Callable[[], bool],
+    timeout: float,
+    what: str,
+    interval: float = 0.1,
+    explain: Callable[[], str] | None = None,
 ) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():
             return
         time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+    details = f"\n{explain()}" if explain else ""
+    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}{details}")
 
 
 class RedisServer:
@@ -201,6 +206,11 @@ class CeleryWorker:
         )
         if self.process.poll() is not None:
             raise AssertionError(f"{self.name} exited early:\n{self.log.read_text()[-3000:]}")
+
+    def log_tail(self, lines: int = 60) -> str:
+        text = self.log.read_text(errors="replace") if self.log.exists() else "(no log)"
+        tail = "\n".join(text.splitlines()[-lines:])
+        return f"--- {self.name} log (last {lines} lines) ---\n{tail}"
 
     def kill(self) -> None:
         """SIGKILL the worker, its pool and its beat: a crash, not a shutdown."""
