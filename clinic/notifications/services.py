@@ -337,15 +337,50 @@ def _record_failure(row: Notification, token: str, error: str, now: datetime) ->
         logger.warning("notification %s: claim %s was lost before recording", row.pk, token)
 
 
+class LeaseKeeper:
+    """Keeps a claim's lease alive while its rows are being sent."""
+
+    def __init__(self, *, ids: list[int], token: str) -> None:
+        self.ids = list(ids)
+        self.token = token
+        self.length = timedelta(seconds=settings.NOTIFICATIONS_LEASE_SECONDS)
+        self.held: set[int] = set()
+        self.until = timezone.now()
+
+    def renew(self) -> set[int]:
+        """Extend the lease of the rows this claim still holds; return them.
+
+        The UPDATE comes first and is conditional on our token, which a new
+        claim would have replaced; once extended, no sweep can take the rows
+        before the read that follows."""
+        now = timezone.now()
+        ours = Notification.objects.filter(
+            pk__in=self.ids, claim_token=self.token, status=Status.SENDING
+        )
+        ours.update(lease_expires_at=now + self.length)
+        self.held = set(ours.values_list("pk", flat=True))
+        self.until = now + self.length
+        return self.held
+
+    def still_holds(self, pk: int) -> bool:
+        if timezone.now() > self.until - self.length / 2:
+            self.renew()
+        return pk in self.held
+
+
 def send_claimed(*, ids: list[int], token: str) -> int:
     """Send the rows of one claim that the claim still holds; return how many
     were sent. Safe to run twice: a claim that no longer holds sends nothing.
 
     Runs outside any transaction and holds no lock while talking to the
     outside world; each outcome is one conditional UPDATE on the claim token.
+    The lease is renewed when the task starts and whenever less than half of it
+    is left, so a live worker is never overtaken by a second claim (which could
+    send a message twice); only a worker that stops lets its lease run out.
     """
+    lease = LeaseKeeper(ids=ids, token=token)
     rows = (
-        Notification.objects.filter(pk__in=ids, claim_token=token, status=Status.SENDING)
+        Notification.objects.filter(pk__in=lease.renew(), claim_token=token, status=Status.SENDING)
         .select_related("clinic", "client", "client__clinic", "user")
         .order_by("id")
     )
@@ -355,6 +390,8 @@ def send_claimed(*, ids: list[int], token: str) -> int:
     relaxed = _relax_commit_durability()
     try:
         for row in rows:
+            if not lease.still_holds(row.pk):
+                continue  # the claim ran out and was taken again: the new claim sends it
             now = timezone.now()
             claimed = _claimed(row.pk, token)
             if row.attempts > settings.NOTIFICATIONS_MAX_ATTEMPTS:

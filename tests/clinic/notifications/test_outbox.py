@@ -291,3 +291,31 @@ def test_sms_goes_to_the_file_outbox_once_per_key(clinic, sweep, settings, tmp_p
     assert "We are closed on Monday." in files[0].read_text()
     row.refresh_from_db()
     assert row.status == "sent" and row.provider_message_id == f"file:{files[0].name}"
+
+
+def test_a_live_worker_keeps_its_lease_so_no_second_claim_overtakes_it(
+    client_record, eager_celery, settings
+):
+    """A slow chunk renews its lease as it goes: a sweep in the middle finds
+    nothing to take again, so nothing is sent twice."""
+    settings.NOTIFICATIONS_LEASE_SECONDS = 60
+    rows = [_enqueue(client_record, key=f"slow-{i}") for i in range(3)]
+    start = datetime.now(UTC)
+    with time_machine.travel(start, tick=False):
+        services.dispatch_due(now=start)
+    token = Notification.objects.get(pk=rows[0].pk).claim_token
+    # The task starts 50 s later (a backlog): it renews the lease to 50 + 60 s.
+    later = start + timedelta(seconds=50)
+    with time_machine.travel(later, tick=False):
+        keeper = services.LeaseKeeper(ids=[r.pk for r in rows], token=token)
+        assert keeper.renew() == {r.pk for r in rows}
+    # A sweep at 70 s (past the original lease) claims nothing.
+    with time_machine.travel(start + timedelta(seconds=70), tick=False):
+        assert services.dispatch_due(now=start + timedelta(seconds=70)) == 0
+    # A task that only starts after the lease ran out and the rows were taken
+    # again holds nothing.
+    with time_machine.travel(start + timedelta(seconds=200), tick=False):
+        services.dispatch_due(now=start + timedelta(seconds=200))
+        assert services.LeaseKeeper(ids=[r.pk for r in rows], token=token).renew() == set()
+        assert services.send_claimed(ids=[r.pk for r in rows], token=token) == 0
+    assert not mail.outbox
