@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from clinic.figure import OUTLINE as FIGURE_OUTLINE
 from intake.vocabulary import REGION_BY_CODE
 
 
@@ -130,17 +131,7 @@ BACK: list[Shape] = [
     ),
 ]
 
-# The figure itself, behind the regions (same for both views).
-OUTLINE = [
-    ("ellipse", {"cx": 100, "cy": 26, "rx": 18, "ry": 21}),  # head
-    ("rect", {"x": 91, "y": 44, "width": 18, "height": 22, "rx": 6}),  # neck
-    ("rect", {"x": 58, "y": 66, "width": 84, "height": 124, "rx": 22}),  # trunk
-    ("rect", {"x": 36, "y": 72, "width": 18, "height": 120, "rx": 9}),  # arm (viewer left)
-    ("rect", {"x": 146, "y": 72, "width": 18, "height": 120, "rx": 9}),  # arm (viewer right)
-    ("rect", {"x": 60, "y": 182, "width": 80, "height": 40, "rx": 16}),  # pelvis
-    ("rect", {"x": 64, "y": 214, "width": 34, "height": 186, "rx": 14}),  # leg (viewer left)
-    ("rect", {"x": 102, "y": 214, "width": 34, "height": 186, "rx": 14}),  # leg (viewer right)
-]
+OUTLINE = FIGURE_OUTLINE
 
 
 def views() -> list[tuple[str, str, list[tuple[Shape, str]]]]:
