@@ -12,6 +12,7 @@ from django.http import HttpRequest
 
 from clinic import services
 from clinic.models import AuditEvent, Client, Clinic, Location, Muscle, Therapist, User
+from clinic.notes import admin as notes_admin  # noqa: F401 (registers the notes)
 from clinic.notifications import admin as notifications_admin  # noqa: F401 (registers the outbox)
 
 

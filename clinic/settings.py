@@ -226,6 +226,11 @@ SPECTACULAR_SETTINGS = {
         "NotificationStatusEnum": "clinic.notifications.models.NotificationStatus",
         "RoomKindEnum": "scheduling.models.RoomKind",
         "OverrideKindEnum": "scheduling.models.OverrideKind",
+        "UserRoleEnum": "clinic.models.users.Role",
+        "FindingRoleEnum": "clinic.notes.models.FindingRole",
+        "NoteKindEnum": "clinic.notes.models.NoteKind",
+        "QuestionnaireKindEnum": "intake.models.QuestionnaireKind",
+        "SideEnum": "clinic.models.practice.Side",
     },
 }
 

@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from clinic import views
+from clinic.notes import views as notes_views
 from scheduling import views as scheduling_views
 
 admin.site.site_header = "Clinic administration"
@@ -17,8 +18,10 @@ urlpatterns = [
     path("api/v1/", include("clinic.api.urls")),
     path("api/v1/", include("scheduling.api.urls")),
     path("api/v1/", include("intake.api.urls")),
+    path("api/v1/", include("clinic.notes.api.urls")),
     path("messages/", include("clinic.notifications.urls")),
     path("intake/", include("intake.urls")),
+    path("clients/<int:client_id>/timeline/", notes_views.timeline_page, name="timeline-page"),
     path("calendars/<str:token>.ics", scheduling_views.calendar_feed, name="calendar-feed-ics"),
     path("book/offer/<str:token>/", scheduling_views.waitlist_offer, name="waitlist-offer"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -1,0 +1,22 @@
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from clinic.notes.api import views
+
+router = SimpleRouter(trailing_slash=True)
+router.register("notes", views.NoteViewSet, basename="note")
+router.register("note-templates", views.TemplateViewSet, basename="note-template")
+
+urlpatterns = [
+    path("clients/<int:client_id>/timeline/", views.TimelineView.as_view(), name="timeline"),
+    path(
+        "clients/<int:client_id>/body-chart.svg",
+        views.ClientBodyChartView.as_view(),
+        name="client-body-chart",
+    ),
+    path(
+        "clients/<int:client_id>/pain-trend.svg", views.PainTrendView.as_view(), name="pain-trend"
+    ),
+    path("clients/<int:client_id>/culprits/", views.CulpritHistoryView.as_view(), name="culprits"),
+    *router.urls,
+]
