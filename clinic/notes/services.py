@@ -460,9 +460,9 @@ class Integrity:
 
 def verify_note_integrity(note: SessionNote) -> Integrity:
     """Recompute a signed note's hash from what is stored now."""
+    note = SessionNote.objects.get(pk=note.pk)
     if note.status != NoteStatus.SIGNED:
         raise Conflict("Only a signed note has a signature to check.")
-    note = SessionNote.objects.get(pk=note.pk)
     computed = content_hash(note)
     return Integrity(ok=computed == note.content_hash, stored=note.content_hash, computed=computed)
 
@@ -471,6 +471,7 @@ def verify_note_integrity(note: SessionNote) -> Integrity:
 def add_addendum(*, note: SessionNote, written_by: User, text: str) -> Addendum:
     """A correction or later remark under a signed note (a therapist who treats
     the client, or the owner)."""
+    note = SessionNote.objects.select_related("client").get(pk=note.pk)
     if note.status != NoteStatus.SIGNED:
         raise Conflict("Edit the draft instead; addenda are for signed notes.")
     if written_by.role == Role.OWNER:

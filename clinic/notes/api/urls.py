@@ -10,13 +10,11 @@ router.register("note-templates", views.TemplateViewSet, basename="note-template
 urlpatterns = [
     path("clients/<int:client_id>/timeline/", views.TimelineView.as_view(), name="timeline"),
     path(
-        "clients/<int:client_id>/body-chart.svg",
+        "clients/<int:client_id>/body-chart/",
         views.ClientBodyChartView.as_view(),
         name="client-body-chart",
     ),
-    path(
-        "clients/<int:client_id>/pain-trend.svg", views.PainTrendView.as_view(), name="pain-trend"
-    ),
+    path("clients/<int:client_id>/pain-trend/", views.PainTrendView.as_view(), name="pain-trend"),
     path("clients/<int:client_id>/culprits/", views.CulpritHistoryView.as_view(), name="culprits"),
     *router.urls,
 ]

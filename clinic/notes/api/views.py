@@ -225,7 +225,7 @@ class NoteViewSet(
         return Response({"ok": result.ok, "stored": result.stored, "computed": result.computed})
 
     @extend_schema(responses={(200, "image/svg+xml"): OpenApiTypes.STR})
-    @action(detail=True, methods=["get"], url_path="body-chart.svg")
+    @action(detail=True, methods=["get"], url_path="body-chart")
     def body_chart(self, request: Request, pk: str | None = None) -> HttpResponse:
         note = self.get_object()
         services.record_note_read(note=note, read_by=_user(request), via="body chart")
