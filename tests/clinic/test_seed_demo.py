@@ -43,6 +43,12 @@ def test_seed_demo_builds_the_demo_clinic(db):
 
     assert Submission.objects.filter(referral_flag=True).count() == 1
     assert CulpritSuggestion.objects.exists()
+    from clinic.notes.models import NoteTemplate, SessionNote
+    from clinic.notes.services import verify_note_integrity
+
+    note = SessionNote.objects.get()
+    assert note.status == "signed" and verify_note_integrity(note).ok
+    assert NoteTemplate.objects.filter(clinic=clinic).count() == 8
     for username in ("owner", "frontdesk", "therapist", "client"):
         assert username in out.getvalue()
         assert User.objects.get(username=username).has_usable_password()

@@ -18,6 +18,9 @@ class Command(BaseCommand):
 
         seed_intake(clinic)  # before bookings, so red flags are known when booking
         seed_scheduling(clinic, booked_by=User.objects.get(username="frontdesk"))
+        from clinic.notes.demo import seed_notes
+
+        seed_notes(clinic)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {clinic.name}"))
         self.stdout.write("Demo logins (admin at /admin/, API token at /api/v1/auth/token/):")
         for login in DEMO_LOGINS:
