@@ -62,6 +62,7 @@ class ClinicAdmin(admin.ModelAdmin[Clinic]):
                     "default_sets",
                     "default_sessions_per_week",
                     "default_side",
+                    "adherence_alert_percent",
                 )
             },
         ),

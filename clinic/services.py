@@ -61,6 +61,7 @@ CLINIC_FIELDS = frozenset(
         "default_sets",
         "default_sessions_per_week",
         "default_side",
+        "adherence_alert_percent",
     }
 )
 LOCATION_FIELDS = frozenset(

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import django_stubs_ext
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 # Lets Django's generic classes be subscripted at run time (ModelAdmin[Client]).
@@ -289,6 +290,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "dispatch-due-notifications": {
         "task": "clinic.notifications.dispatch_due",
         "schedule": NOTIFICATIONS_SWEEP_SECONDS,
+    },
+    # Writes the next 14 days of homework reminders of every active plan into
+    # the outbox (keyed, so a second run adds nothing) and raises alerts.
+    "daily-homework": {
+        "task": "homework.daily",
+        "schedule": crontab(hour=2, minute=30),
     },
 }
 

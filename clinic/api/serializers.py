@@ -92,6 +92,7 @@ class ClinicSerializer(serializers.ModelSerializer[Clinic]):
             "default_sets",
             "default_sessions_per_week",
             "default_side",
+            "adherence_alert_percent",
         ]
 
 
@@ -116,6 +117,7 @@ class ClinicUpdateSerializer(serializers.Serializer[None]):
     default_sets = serializers.IntegerField(min_value=1, max_value=20)
     default_sessions_per_week = serializers.IntegerField(min_value=1, max_value=21)
     default_side = serializers.ChoiceField(choices=Side.choices)
+    adherence_alert_percent = serializers.IntegerField(min_value=0, max_value=100)
 
 
 class LocationSerializer(serializers.ModelSerializer[Location]):

@@ -92,6 +92,11 @@ class Clinic(models.Model):
         default=3, validators=[MinValueValidator(1), MaxValueValidator(21)]
     )
     default_side = models.CharField(max_length=5, choices=Side.choices, default=Side.BOTH)
+    adherence_alert_percent = models.PositiveIntegerField(
+        default=50,
+        validators=[MaxValueValidator(100)],
+        help_text="Alert the therapist when homework adherence stays below this for 7 days.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -25,6 +25,7 @@ import json
 import logging
 import random
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
@@ -122,6 +123,68 @@ def enqueue(
             _cancel(Notification.objects.filter(pk=row.pk), OPTED_OUT)
             row.refresh_from_db()
     return row
+
+
+@dataclass(frozen=True)
+class Message:
+    """One message for ``enqueue_many`` (the same meaning as ``enqueue``'s arguments)."""
+
+    recipient: Client | User
+    template_key: str
+    context: dict[str, Any]
+    send_after: datetime
+    idempotency_key: str
+    channel: str | None = None
+    about: models.Model | None = None
+
+
+def enqueue_many(messages: list[Message]) -> int:
+    """Put many messages in the outbox in one INSERT (for schedules such as
+    homework reminders); keys already there are skipped. Returns how many
+    new rows were written. Same checks and opt-out handling as ``enqueue``."""
+    checked: set[tuple[str, str]] = set()
+    rows = []
+    now = timezone.now()
+    for message in messages:
+        channel = message.channel or _preferred_channel(message.recipient)
+        if (message.template_key, channel) not in checked:
+            missing = rendering.missing_templates(message.template_key, channel)
+            if missing:
+                raise InvalidInput(fields={"template_key": [f"No template {', '.join(missing)}."]})
+            checked.add((message.template_key, channel))
+        if timezone.is_naive(message.send_after):
+            raise InvalidInput(fields={"send_after": ["Must be an aware datetime."]})
+        about: dict[str, Any] = {}
+        if message.about is not None:
+            about = {
+                "about_type": ContentType.objects.get_for_model(message.about),
+                "about_id": str(message.about.pk),
+            }
+        opted_in = message.recipient.message_opt_in
+        rows.append(
+            Notification(
+                **_recipient_fields(message.recipient),
+                **about,
+                channel=channel,
+                template_key=message.template_key,
+                context=message.context,
+                send_after=message.send_after,
+                next_attempt_at=message.send_after,
+                idempotency_key=message.idempotency_key,
+                status=Status.PENDING if opted_in else Status.CANCELLED,
+                cancelled_reason="" if opted_in else OPTED_OUT,
+                created_at=now,
+            )
+        )
+    keys = [row.idempotency_key for row in rows]
+    existing = set(
+        Notification.objects.filter(idempotency_key__in=keys).values_list(
+            "idempotency_key", flat=True
+        )
+    )
+    fresh = [row for row in rows if row.idempotency_key not in existing]
+    Notification.objects.bulk_create(fresh, batch_size=1000, ignore_conflicts=True)
+    return len(fresh)
 
 
 def _cancel(rows: models.QuerySet[Notification], reason: str) -> int:

@@ -1,0 +1,116 @@
+"""Reminders: each active plan's next 14 days of sessions become outbox rows
+(at the plan's time of day in the client's zone, correct across DST), with
+signed links to reply. Idempotent by key: running it again adds nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.core import signing
+from django.utils import timezone
+
+from clinic.notifications import rendering
+from clinic.notifications import services as notifications
+from homework.models import HomeworkPlan, PlanStatus
+from homework.services.plans import scheduled_dates
+
+DAYS_AHEAD = 14
+REPLY_SALT = "homework.reply"
+PLAN_SALT = "homework.plan"
+REPLY_LINK_DAYS = 21  # a reminder's links work for three weeks
+
+
+def plan_token(plan: HomeworkPlan) -> str:
+    return signing.dumps({"p": plan.pk, "c": plan.client_id}, salt=PLAN_SALT)
+
+
+def reply_token(plan: HomeworkPlan, day: date, kind: str) -> str:
+    return signing.dumps(
+        {"p": plan.pk, "c": plan.client_id, "d": day.isoformat(), "k": kind}, salt=REPLY_SALT
+    )
+
+
+@dataclass(frozen=True)
+class ReplyLink:
+    plan_id: int
+    client_id: int
+    day: date
+    kind: str
+
+
+def read_reply_token(token: str) -> ReplyLink | None:
+    """The reply a link stands for; None when forged, garbled or expired."""
+    try:
+        data = signing.loads(token, salt=REPLY_SALT, max_age=timedelta(days=REPLY_LINK_DAYS))
+        return ReplyLink(
+            int(data["p"]), int(data["c"]), date.fromisoformat(data["d"]), str(data["k"])
+        )
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None
+
+
+def read_plan_token(token: str) -> tuple[int, int] | None:
+    try:
+        data = signing.loads(token, salt=PLAN_SALT)
+        return int(data["p"]), int(data["c"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None
+
+
+def session_instant(plan: HomeworkPlan, day: date) -> datetime:
+    """The plan's time of day on ``day`` in the client's zone, as UTC."""
+    assert plan.time_of_day is not None
+    zone = ZoneInfo(plan.zone_name or plan.client.zone_name)
+    return datetime.combine(day, plan.time_of_day, tzinfo=zone).astimezone(UTC)
+
+
+def _link(token: str) -> str:
+    return rendering.absolute_url(f"/homework/reply/{token}/")
+
+
+def materialize_reminders(*, now: datetime, plan_ids: list[int] | None = None) -> int:
+    """Write the next 14 days of reminders of every active plan (or of the
+    given plans) into the outbox; return how many new rows were written."""
+    plans = HomeworkPlan.objects.filter(status=PlanStatus.ACTIVE).select_related(
+        "client__clinic", "therapist__user", "clinic"
+    )
+    if plan_ids is not None:
+        plans = plans.filter(pk__in=plan_ids)
+    messages = []
+    for plan in plans.iterator(chunk_size=500):
+        if plan.time_of_day is None:
+            continue
+        zone = ZoneInfo(plan.zone_name or plan.client.zone_name)
+        today = now.astimezone(zone).date()
+        page = rendering.absolute_url(f"/homework/plan/{plan_token(plan)}/")
+        for day in scheduled_dates(plan, today, today + timedelta(days=DAYS_AHEAD - 1)):
+            when = session_instant(plan, day)
+            if when <= now:
+                continue
+            messages.append(
+                notifications.Message(
+                    recipient=plan.client,
+                    template_key="homework_reminder",
+                    context={
+                        "plan_id": plan.pk,
+                        "date": day.isoformat(),
+                        "day_name": f"{day:%A} {day.day} {day:%B}",
+                        "therapist": plan.therapist.display_name,
+                        "plan_url": page,
+                        "done_url": _link(reply_token(plan, day, "done")),
+                        "skipped_url": _link(reply_token(plan, day, "skipped")),
+                        "pain_url": _link(reply_token(plan, day, "pain")),
+                    },
+                    send_after=when,
+                    idempotency_key=f"homework-{plan.pk}-v{plan.schedule_version}-{day.isoformat()}",
+                    about=plan,
+                )
+            )
+    return notifications.enqueue_many(messages)
+
+
+def materialize_due(*, now: datetime | None = None) -> int:
+    """The daily beat task's work: reminders for every active plan."""
+    return materialize_reminders(now=now or timezone.now())
