@@ -42,6 +42,7 @@ _FRONT_DESK = {
     },
     # Front desk: who has been sent a form and when; never the clinical answers.
     "intake": {"intakeinvitation": ["view"]},
+    "homework": {"exercise": ["view"]},
 }
 _THERAPIST = {
     "clinic": {

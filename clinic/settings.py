@@ -234,6 +234,7 @@ SPECTACULAR_SETTINGS = {
         "NoteKindEnum": "clinic.notes.models.NoteKind",
         "QuestionnaireKindEnum": "intake.models.QuestionnaireKind",
         "SideEnum": "clinic.models.practice.Side",
+        "FunctionalGroupEnum": "clinic.models.atlas.FunctionalGroup",
     },
 }
 

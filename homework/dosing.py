@@ -16,12 +16,14 @@ class Dose:
     sets: int
     side: str
     sessions_per_week: int
+    sided: bool = True
 
     def describe(self) -> str:
         hold = f"hold {self.hold_seconds} s" if self.hold_seconds > 1 else ""
         reps = f"{self.repetitions} times" if self.repetitions > 1 else ""
         sets = f"{self.sets} sets" if self.sets > 1 else ""
         side = {"left": "left side", "right": "right side", "both": "each side"}[self.side]
+        side = side if self.sided else ""
         return ", ".join(p for p in (hold, reps, sets, side) if p)
 
 
@@ -49,4 +51,5 @@ def effective_dose(item: PlanItem, profile: DosingProfile | None) -> Dose:
         sets=item.sets or base[2],
         side=item.side if exercise.sided else "both",
         sessions_per_week=per_week,
+        sided=exercise.sided,
     )

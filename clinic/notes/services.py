@@ -71,7 +71,7 @@ def _audit_write(note: SessionNote, by: User, **detail: Any) -> None:
 
 def prefill_subjective(client: Client) -> dict[str, Any]:
     """What the client told us: the latest intake's pain map, triggers and
-    pain ratings."""
+    pain ratings, and the homework replies since the last visit."""
     from intake import selectors as intake_selectors
     from intake.vocabulary import REGION_BY_CODE, TRIGGERS
 
@@ -92,14 +92,26 @@ def prefill_subjective(client: Client) -> dict[str, Any]:
             "contraindications": submission.contraindications,
             "anticoagulants": submission.anticoagulants,
         }
+    from homework import selectors as homework_selectors
+
+    replies = homework_selectors.replies_since_last_visit(client)
+    if replies is not None:
+        data["homework"] = replies
     return data
 
 
 def _subjective_text(data: dict[str, Any]) -> str:
+    lines = []
+    homework = data.get("homework")
+    if homework:
+        pain = ", ".join(f"{p['score']}/10" for p in homework["pain"])
+        lines.append(
+            f"Homework since last visit: {homework['done']} session(s) done, "
+            f"{homework['skipped']} skipped" + (f"; pain replies {pain}." if pain else ".")
+        )
     intake = data.get("intake")
     if not intake:
-        return ""
-    lines = []
+        return "\n".join(lines)
     if intake["pain_regions"]:
         lines.append("Pain: " + ", ".join(intake["pain_regions"]).lower() + ".")
     if intake["triggers"]:

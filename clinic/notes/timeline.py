@@ -137,4 +137,32 @@ def build(*, client: Client, reader: User) -> dict[str, Any]:
         "items": items,
         "pain": pain,
         "culprits": selectors.culprit_history(client),
+        "homework": _homework(client),
+    }
+
+
+def _homework(client: Client) -> dict[str, Any] | None:
+    """The live plan's adherence and the alerts, for before the next visit."""
+    from homework import selectors as homework_selectors
+    from homework.models import HomeworkPlan, PlanStatus
+
+    plan = (
+        HomeworkPlan.objects.filter(
+            client=client, status__in=(PlanStatus.ACTIVE, PlanStatus.PAUSED)
+        )
+        .select_related("client__clinic")
+        .prefetch_related("items__exercise", "items__for_culprit", "replies")
+        .order_by("-published_at")
+        .first()
+    )
+    alerts = [
+        {"kind": a.kind, "raised_on": a.raised_on, "detail": a.detail}
+        for a in homework_selectors.alerts_for_client(client)[:10]
+    ]
+    if plan is None and not alerts:
+        return None
+    return {
+        "plan": plan.pk if plan else None,
+        "adherence": homework_selectors.adherence(plan) if plan else None,
+        "alerts": alerts,
     }

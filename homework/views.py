@@ -1,0 +1,120 @@
+"""The client's homework pages, reached by signed links (no sign-in): the
+plan page (today's exercises, a "done" for each, printable) and the reply
+page a reminder's links open.
+
+A reply is recorded by the tap on the page's button (a POST), not by opening
+the link: e-mail security scanners open every link in a message and would
+otherwise record both "done" and "skipped"."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from clinic.errors import DomainError
+from homework import selectors, services
+from homework.dosing import effective_dose
+from homework.models import DosingProfile, HomeworkPlan, PlanStatus, ReplyKind
+
+
+def _plan(plan_id: int, client_id: int) -> HomeworkPlan | None:
+    return (
+        HomeworkPlan.objects.select_related(
+            "client__clinic", "therapist__user", "clinic", "dosing_profile"
+        )
+        .prefetch_related("items__exercise", "replies")
+        .filter(pk=plan_id, client_id=client_id)
+        .first()
+    )
+
+
+@csrf_exempt  # the signed token in the address is the authority
+@require_http_methods(["GET", "POST"])
+def plan_page(request: HttpRequest, token: str) -> HttpResponse:
+    found = services.read_plan_token(token)
+    plan = _plan(*found) if found else None
+    if plan is None:
+        return render(request, "homework/link_problem.html", {"problem": "invalid"}, status=404)
+    today = selectors.plan_today(plan)
+    is_session_day = bool(services.scheduled_dates(plan, today, today))
+    message = ""
+    if request.method == "POST":
+        exercise_id = request.POST.get("exercise")
+        item = next((i for i in plan.items.all() if str(i.exercise_id) == exercise_id), None)
+        if item is None:
+            message = "That exercise is not in your plan."
+        else:
+            try:
+                services.record_reply(
+                    plan=plan,
+                    session_date=today,
+                    kind=ReplyKind.DONE,
+                    exercise=item.exercise,
+                    via="page",
+                )
+                plan = _plan(plan.pk, plan.client_id) or plan
+            except DomainError as exc:
+                message = exc.message
+    done_today = {
+        r.exercise_id
+        for r in plan.replies.all()
+        if r.session_date == today and r.kind == ReplyKind.DONE
+    }
+    session_done = None in done_today
+    profile = (
+        plan.dosing_profile
+        or DosingProfile.objects.filter(clinic=plan.clinic, is_default=True).first()
+    )
+    items = [
+        {
+            "item": item,
+            "exercise": item.exercise,
+            "dose": effective_dose(item, profile),
+            "done": session_done or item.exercise_id in done_today,
+        }
+        for item in plan.items.all()
+    ]
+    return render(
+        request,
+        "homework/plan.html",
+        {
+            "plan": plan,
+            "clinic": plan.clinic,
+            "items": items,
+            "today": today,
+            "is_session_day": is_session_day,
+            "active": plan.status == PlanStatus.ACTIVE,
+            "message": message,
+        },
+    )
+
+
+@csrf_exempt  # the signed token in the address is the authority
+@require_http_methods(["GET", "POST"])
+def reply_page(request: HttpRequest, token: str) -> HttpResponse:
+    link = services.read_reply_token(token)
+    plan = _plan(link.plan_id, link.client_id) if link else None
+    if link is None or plan is None:
+        return render(request, "homework/link_problem.html", {"problem": "invalid"}, status=404)
+    context = {"plan": plan, "clinic": plan.clinic, "day": link.day, "kind": link.kind}
+    if request.method == "POST":
+        score = request.POST.get("pain_score")
+        try:
+            reply, created = services.record_reply(
+                plan=plan,
+                session_date=link.day,
+                kind=link.kind,
+                pain_score=int(score)
+                if link.kind == ReplyKind.PAIN and score is not None and score.isdigit()
+                else None,
+            )
+        except DomainError as exc:
+            return render(
+                request, "homework/reply.html", {**context, "error": exc.message}, status=400
+            )
+        return render(
+            request, "homework/reply_thanks.html", {**context, "reply": reply, "again": not created}
+        )
+    return render(request, "homework/reply.html", {**context, "scores": range(11)})
