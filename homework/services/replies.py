@@ -43,6 +43,11 @@ def record_reply(
     """Record one reply; the same reply again records nothing (returns the
     first, and False). Pain joins the client's pain series and may raise an
     alert for the therapist."""
+    plan = (
+        HomeworkPlan.objects.select_for_update()
+        .select_related("client__clinic", "clinic", "therapist__user")
+        .get(pk=plan.pk)
+    )
     if plan.status not in (PlanStatus.ACTIVE, PlanStatus.PAUSED):
         raise NotAllowed("This homework plan has ended.")
     _check(plan, session_date, kind, pain_score)
