@@ -179,6 +179,12 @@ class HomeworkPlan(models.Model):
         help_text="Goes up with every change of schedule, pause or resume: part of "
         "each reminder's idempotency key, so changed reminders are new ones.",
     )
+    reminders_through = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Reminders are in the outbox up to this date, for reminders_version.",
+    )
+    reminders_version = models.PositiveIntegerField(null=True, blank=True)
     message = models.TextField(blank=True, help_text="A word from the therapist, on the page.")
     created_at = models.DateTimeField(default=timezone.now)
     published_at = models.DateTimeField(null=True, blank=True)

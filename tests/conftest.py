@@ -159,3 +159,52 @@ def api_as(request) -> Callable[[str], APIClient]:
         return api_client
 
     return make
+
+
+@pytest.fixture
+def worker_stack(tmp_path, clinic):
+    """A private redis-server, an SMTP sink on loopback and a way to start
+    Celery workers (beat embedded) against this test's PostgreSQL database.
+    Needs a transactional database (the worker is another process)."""
+    import os
+
+    from django.db import connection
+
+    from tests.support.processes import (
+        CAN_RUN_WORKER_STACK,
+        CeleryWorker,
+        RedisServer,
+        SmtpSink,
+        worker_env,
+    )
+
+    if not CAN_RUN_WORKER_STACK:
+        if os.environ.get("CLINIC_REQUIRE_SERVICES") == "1":
+            pytest.fail("the worker tests need PostgreSQL and redis-server")
+        pytest.skip("needs PostgreSQL as the database and redis-server on PATH")
+    redis = RedisServer(tmp_path)
+    redis.start()
+    sink = SmtpSink()
+    sink.start()
+    db = connection.settings_dict
+    env = worker_env(
+        database_url=(
+            f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+        ),
+        broker_url=redis.url,
+        email_url=sink.url,
+        NOTIFICATIONS_MAX_ATTEMPTS="3",
+    )
+    workers: list[CeleryWorker] = []
+
+    def start_worker(name: str = "worker") -> CeleryWorker:
+        worker = CeleryWorker(env, tmp_path, name=f"{name}{len(workers)}")
+        workers.append(worker)
+        worker.start()
+        return worker
+
+    yield redis, sink, start_worker
+    for worker in workers:
+        worker.kill()
+    sink.stop()
+    redis.stop()

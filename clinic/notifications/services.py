@@ -176,15 +176,14 @@ def enqueue_many(messages: list[Message]) -> int:
                 created_at=now,
             )
         )
-    keys = [row.idempotency_key for row in rows]
-    existing = set(
-        Notification.objects.filter(idempotency_key__in=keys).values_list(
-            "idempotency_key", flat=True
-        )
-    )
-    fresh = [row for row in rows if row.idempotency_key not in existing]
-    Notification.objects.bulk_create(fresh, batch_size=1000, ignore_conflicts=True)
-    return len(fresh)
+    if not rows:
+        return 0
+    # Keys already in the outbox are skipped by the database (ON CONFLICT DO
+    # NOTHING); the rows this call wrote are the ones carrying its timestamp.
+    Notification.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+    return Notification.objects.filter(
+        created_at=now, template_key__in={row.template_key for row in rows}
+    ).count()
 
 
 def _cancel(rows: models.QuerySet[Notification], reason: str) -> int:

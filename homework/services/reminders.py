@@ -4,11 +4,13 @@ signed links to reply. Idempotent by key: running it again adds nothing."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.core import signing
+from django.db.models import F
 from django.utils import timezone
 
 from clinic.notifications import rendering
@@ -72,20 +74,32 @@ def _link(token: str) -> str:
 
 def materialize_reminders(*, now: datetime, plan_ids: list[int] | None = None) -> int:
     """Write the next 14 days of reminders of every active plan (or of the
-    given plans) into the outbox; return how many new rows were written."""
+    given plans) into the outbox; return how many new rows were written.
+
+    Each plan remembers the last day already written for its current schedule
+    version, so the daily run only builds the one new day; a changed schedule
+    (a new version) starts again from today."""
     plans = HomeworkPlan.objects.filter(status=PlanStatus.ACTIVE).select_related(
         "client__clinic", "therapist__user", "clinic"
     )
     if plan_ids is not None:
         plans = plans.filter(pk__in=plan_ids)
     messages = []
+    written_through: dict[date, list[int]] = defaultdict(list)
     for plan in plans.iterator(chunk_size=500):
         if plan.time_of_day is None:
             continue
         zone = ZoneInfo(plan.zone_name or plan.client.zone_name)
         today = now.astimezone(zone).date()
+        last = today + timedelta(days=DAYS_AHEAD - 1)
+        first = today
+        if plan.reminders_version == plan.schedule_version and plan.reminders_through:
+            first = max(today, plan.reminders_through + timedelta(days=1))
+        written_through[last].append(plan.pk)
+        if first > last:
+            continue
         page = rendering.absolute_url(f"/homework/plan/{plan_token(plan)}/")
-        for day in scheduled_dates(plan, today, today + timedelta(days=DAYS_AHEAD - 1)):
+        for day in scheduled_dates(plan, first, last):
             when = session_instant(plan, day)
             if when <= now:
                 continue
@@ -108,7 +122,12 @@ def materialize_reminders(*, now: datetime, plan_ids: list[int] | None = None) -
                     about=plan,
                 )
             )
-    return notifications.enqueue_many(messages)
+    created = notifications.enqueue_many(messages)
+    for through, ids in written_through.items():
+        HomeworkPlan.objects.filter(pk__in=ids).update(
+            reminders_through=through, reminders_version=F("schedule_version")
+        )
+    return created
 
 
 def materialize_due(*, now: datetime | None = None) -> int:

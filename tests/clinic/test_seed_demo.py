@@ -49,6 +49,10 @@ def test_seed_demo_builds_the_demo_clinic(db):
     note = SessionNote.objects.get()
     assert note.status == "signed" and verify_note_integrity(note).ok
     assert NoteTemplate.objects.filter(clinic=clinic).count() == 8
+    from homework.models import HomeworkPlan
+
+    plan = HomeworkPlan.objects.get()
+    assert plan.status == "active" and plan.items.exists() and plan.replies.exists()
     for username in ("owner", "frontdesk", "therapist", "client"):
         assert username in out.getvalue()
         assert User.objects.get(username=username).has_usable_password()

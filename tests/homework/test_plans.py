@@ -235,3 +235,22 @@ def test_adherence_arithmetic(plan, therapist):
     assert (first["done"], first["prescribed"]) == (5, 6)  # + its own tick on Monday 8
     psoas = next(c for c in result["culprits"] if c["muscle"] == "psoas-major")
     assert psoas["prescribed"] > 0 and psoas["done"] <= psoas["prescribed"]
+
+
+def test_the_daily_run_adds_only_the_new_day(plan, therapist):
+    with time_machine.travel(datetime(2026, 6, 1, 12, tzinfo=UTC), tick=False):
+        _publish(
+            plan,
+            therapist,
+            days_of_week=list(range(7)),
+            time_of_day=time(18),
+            start_date=date(2026, 6, 1),
+            end_date=date(2026, 7, 31),
+        )
+    reminders = Notification.objects.filter(template_key="homework_reminder")
+    assert reminders.count() == 14  # 1 to 14 June, 18:00 New York
+    next_day = datetime(2026, 6, 2, 12, tzinfo=UTC)
+    with time_machine.travel(next_day, tick=False):
+        assert services.materialize_reminders(now=next_day) == 1  # 15 June
+        assert services.materialize_reminders(now=next_day) == 0
+    assert reminders.count() == 15

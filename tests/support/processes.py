@@ -248,3 +248,14 @@ def worker_env(
     )
     env.update(extra)
     return env
+
+
+def _can_run_worker_stack() -> bool:
+    import shutil
+
+    from django.db import connection
+
+    return connection.vendor == "postgresql" and shutil.which("redis-server") is not None
+
+
+CAN_RUN_WORKER_STACK = _can_run_worker_stack()

@@ -21,6 +21,9 @@ class Command(BaseCommand):
         from clinic.notes.demo import seed_notes
 
         seed_notes(clinic)
+        from homework.demo import seed_homework
+
+        seed_homework(clinic)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {clinic.name}"))
         self.stdout.write("Demo logins (admin at /admin/, API token at /api/v1/auth/token/):")
         for login in DEMO_LOGINS:

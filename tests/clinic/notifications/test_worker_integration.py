@@ -9,18 +9,16 @@ where being unable to run them is a failure, not a skip."""
 from __future__ import annotations
 
 import os
-import shutil
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.db import connection
 
 from clinic.notifications import services
 from clinic.notifications.models import Notification
 from tests.clinic.factories import ClientFactory
-from tests.support.processes import CeleryWorker, RedisServer, SmtpSink, wait_for, worker_env
+from tests.support.processes import CAN_RUN_WORKER_STACK as CAN_RUN
+from tests.support.processes import SmtpSink, wait_for
 
-CAN_RUN = connection.vendor == "postgresql" and shutil.which("redis-server") is not None
 # Decided before any database is set up: a transactional test that skipped
 # after its setup would still flush the database for the tests after it.
 pytestmark = [
@@ -31,39 +29,6 @@ pytestmark = [
     ),
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-@pytest.fixture
-def stack(tmp_path, clinic):
-    """Redis + SMTP sink + a way to start workers against this test database."""
-    if not CAN_RUN:
-        pytest.fail("CLINIC_REQUIRE_SERVICES=1 but PostgreSQL or redis-server is missing")
-    redis = RedisServer(tmp_path)
-    redis.start()
-    sink = SmtpSink()
-    sink.start()
-    db = connection.settings_dict
-    env = worker_env(
-        database_url=(
-            f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-        ),
-        broker_url=redis.url,
-        email_url=sink.url,
-        NOTIFICATIONS_MAX_ATTEMPTS="3",
-    )
-    workers: list[CeleryWorker] = []
-
-    def start_worker(name: str = "worker") -> CeleryWorker:
-        worker = CeleryWorker(env, tmp_path, name=f"{name}{len(workers)}")
-        workers.append(worker)
-        worker.start()
-        return worker
-
-    yield redis, sink, start_worker
-    for worker in workers:
-        worker.kill()
-    sink.stop()
-    redis.stop()
 
 
 def _enqueue_many(clinic, n: int, *, refuse: str | None = None) -> list[str]:
@@ -102,8 +67,8 @@ def _assert_each_received_once(sink: SmtpSink, n: int, max_duplicate_deliveries:
     assert sink.duplicate_deliveries() <= max_duplicate_deliveries
 
 
-def test_n_messages_enqueued_are_n_received_each_once(stack, clinic):
-    _redis, sink, start_worker = stack
+def test_n_messages_enqueued_are_n_received_each_once(worker_stack, clinic):
+    _redis, sink, start_worker = worker_stack
     _enqueue_many(clinic, 60)
     start_worker()
     wait_for(lambda: sink.count >= 60 and _all_settled(), 60, "60 messages to arrive")
@@ -112,8 +77,8 @@ def test_n_messages_enqueued_are_n_received_each_once(stack, clinic):
     assert set(Notification.objects.values_list("attempts", flat=True)) == {1}
 
 
-def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(stack, clinic):
-    _redis, sink, start_worker = stack
+def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(worker_stack, clinic):
+    _redis, sink, start_worker = worker_stack
     n = 400
     _enqueue_many(clinic, n)
     first = start_worker()
@@ -131,8 +96,8 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(stack, 
     assert set(Notification.objects.values_list("status", flat=True)) == {"sent"}
 
 
-def test_a_redis_restart_in_the_middle_loses_nothing(stack, clinic):
-    redis, sink, start_worker = stack
+def test_a_redis_restart_in_the_middle_loses_nothing(worker_stack, clinic):
+    redis, sink, start_worker = worker_stack
     n = 300
     _enqueue_many(clinic, n)
     start_worker()
@@ -142,8 +107,8 @@ def test_a_redis_restart_in_the_middle_loses_nothing(stack, clinic):
     _assert_each_received_once(sink, n, max_duplicate_deliveries=2)
 
 
-def test_a_rejected_message_is_retried_then_failed_with_its_error(stack, clinic):
-    _redis, sink, start_worker = stack
+def test_a_rejected_message_is_retried_then_failed_with_its_error(worker_stack, clinic):
+    _redis, sink, start_worker = worker_stack
     sink.refuse.add("refused@example.com")
     _enqueue_many(clinic, 10, refuse="refused@example.com")
     start_worker()
