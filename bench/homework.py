@@ -13,17 +13,16 @@ that running again adds nothing.
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
 import sys
-import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.support import drop_database, fresh_database
+
 DB_NAME = "clinic_bench_homework"
 
 
@@ -32,25 +31,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=5000)
     parser.add_argument("--sqlite", action="store_true")
     args = parser.parse_args()
-    if args.sqlite:
-        url = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
-    else:
-        pg = ["-h", "127.0.0.1", "-U", "postgres"]
-        subprocess.run(["dropdb", *pg, "--if-exists", "--force", DB_NAME], check=True)
-        subprocess.run(["createdb", *pg, DB_NAME], check=True)
-        url = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DEBUG": "0",
-        "DJANGO_SETTINGS_MODULE": "clinic.settings",
-    }
-    os.environ.update(env)
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
-
-    import django
-
-    django.setup()
+    fresh_database(DB_NAME, sqlite=args.sqlite)
     from django.db import connection
 
     from clinic.models import Client, Clinic, Role, Therapist, User
@@ -120,12 +101,7 @@ def main() -> None:
     t0 = time.perf_counter()
     total = Notification.objects.count()
     print(f"outbox rows: {total} ({total / args.clients:.1f} per plan)")
-    connection.close()
-    if not args.sqlite:
-        subprocess.run(
-            ["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", "--force", DB_NAME],
-            check=False,
-        )
+    drop_database(DB_NAME)
 
 
 if __name__ == "__main__":

@@ -12,18 +12,17 @@ days), each the median of several runs.
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.support import drop_database, fresh_database
+
 DB_NAME = "clinic_bench_slots"
 
 
@@ -34,25 +33,7 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=28)
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
-    if args.sqlite:
-        url = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
-    else:
-        pg = ["-h", "127.0.0.1", "-U", "postgres"]
-        subprocess.run(["dropdb", *pg, "--if-exists", "--force", DB_NAME], check=True)
-        subprocess.run(["createdb", *pg, DB_NAME], check=True)
-        url = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DEBUG": "0",
-        "DJANGO_SETTINGS_MODULE": "clinic.settings",
-    }
-    os.environ.update(env)
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
-
-    import django
-
-    django.setup()
+    fresh_database(DB_NAME, sqlite=args.sqlite)
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -172,12 +153,7 @@ def main() -> None:
         start=datetime.combine(first_day, t(0), tzinfo=zone),
         end=datetime.combine(first_day + timedelta(days=args.days), t(0), tzinfo=zone),
     )
-    connection.close()
-    if not args.sqlite:
-        subprocess.run(
-            ["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", "--force", DB_NAME],
-            check=False,
-        )
+    drop_database(DB_NAME)
 
 
 if __name__ == "__main__":

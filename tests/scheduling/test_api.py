@@ -11,6 +11,7 @@ from tests.clinic.factories import ClientFactory, TherapistFactory, UserFactory
 from tests.conftest import PERSONAS
 from tests.scheduling.conftest import ny
 from tests.scheduling.factories import RoomFactory, ServiceFactory, weekday_hours
+from tests.support.matrix import fill
 
 pytestmark = pytest.mark.usefixtures("frozen_now")
 
@@ -198,26 +199,13 @@ MATRIX = [
 ]
 
 
-def _fill(value, ids):
-    if isinstance(value, str):
-        return value.format(**ids)
-    if isinstance(value, dict):
-        return {k: _fill(v, ids) for k, v in value.items()}
-    return value
-
-
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize(
     ("name", "method", "url", "body", "expected"), MATRIX, ids=[row[0] for row in MATRIX]
 )
 def test_scheduling_permission_matrix(api_as, ids, persona, name, method, url, body, expected):
-    body = _fill(body, ids)
-    if body and "client" in body and body["client"]:
-        body["client"] = int(body["client"])
-    for key in ("service", "therapist", "location"):
-        if body and key in body:
-            body[key] = int(body[key])
-    response = getattr(api_as(persona), method)(_fill(url, ids), body, format="json")
+    body = fill(body, ids)
+    response = getattr(api_as(persona), method)(fill(url, ids), body, format="json")
     assert response.status_code == expected[persona], response.content
     if response.status_code >= 400:
         assert response.json()["code"]

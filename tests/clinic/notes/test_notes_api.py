@@ -6,6 +6,7 @@ from django.test import Client as BrowserClient
 from clinic.notes import services
 from tests.clinic.notes.conftest import muscle
 from tests.conftest import PERSONAS
+from tests.support.matrix import fill
 
 A, C, OC, T, OT, FD, OW = PERSONAS
 READ = {A: 401, C: 403, OC: 403, T: 200, OT: 404, FD: 403, OW: 200}
@@ -78,21 +79,12 @@ MATRIX = [
 ]
 
 
-def _fill(value, ids):
-    if isinstance(value, str):
-        filled = value.format(**ids)
-        return int(filled) if filled.isdigit() and value.startswith("{") else filled
-    if isinstance(value, dict):
-        return {k: _fill(v, ids) for k, v in value.items()}
-    return value
-
-
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize(
     ("name", "method", "url", "body", "expected"), MATRIX, ids=[row[0] for row in MATRIX]
 )
 def test_notes_permission_matrix(api_as, ids, persona, name, method, url, body, expected):
-    response = getattr(api_as(persona), method)(_fill(url, ids), _fill(body, ids), format="json")
+    response = getattr(api_as(persona), method)(fill(url, ids), fill(body, ids), format="json")
     assert response.status_code == expected[persona], response.content[:500]
 
 
