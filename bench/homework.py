@@ -34,7 +34,7 @@ def main() -> None:
     fresh_database(DB_NAME, sqlite=args.sqlite)
     from django.db import connection
 
-    from clinic.models import Client, Clinic, Role, Therapist, User
+    from clinic.core.models import Client, Clinic, Role, Therapist, User
     from clinic.notifications.models import Notification
     from homework.models import Exercise, HomeworkPlan, PlanItem, PlanStatus
     from homework.services import materialize_reminders

@@ -65,7 +65,7 @@ def main() -> None:
             for k in ("DATABASE_URL", "CELERY_BROKER_URL", "EMAIL_URL", "DJANGO_ENV", "DEBUG")
         }
     )
-    os.environ["DJANGO_SETTINGS_MODULE"] = "clinic.settings"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "clinic.project.settings"
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
 
     import django
@@ -76,7 +76,7 @@ def main() -> None:
     from django.core.mail import EmailMultiAlternatives, get_connection
     from django.db import transaction
 
-    from clinic.models import Client, Clinic
+    from clinic.core.models import Client, Clinic
     from clinic.notifications import services
     from clinic.notifications.models import Notification
 

@@ -37,7 +37,7 @@ def main() -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from clinic.models import Client, Clinic, Location, Role, Therapist, User
+    from clinic.core.models import Client, Clinic, Location, Role, Therapist, User
     from scheduling.models import Appointment, Room, Service, WeeklyHours
     from scheduling.selectors import search_slots
 

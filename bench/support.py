@@ -26,7 +26,7 @@ def fresh_database(name: str, *, sqlite: bool = False, **extra_env: str) -> dict
         **os.environ,
         "DATABASE_URL": url,
         "DEBUG": "0",
-        "DJANGO_SETTINGS_MODULE": "clinic.settings",
+        "DJANGO_SETTINGS_MODULE": "clinic.project.settings",
         **extra_env,
     }
     os.environ.update(env)

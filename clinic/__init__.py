@@ -1,5 +1,3 @@
-"""The project package and the core domain shared by every app."""
-
-from clinic.celery import app as celery_app
-
-__all__ = ["celery_app"]
+"""The clinic package: ``core`` (the ground floor every app builds on),
+``notifications`` (the outbox) and ``project`` (settings, URLs, the Celery app:
+the wiring on top of every app). See ARCHITECTURE.md for the layers."""

@@ -9,10 +9,10 @@ from datetime import time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from clinic.models import Clinic, User
-from clinic.notes.models import NoteStatus, SessionNote
+from clinic.core.models import Clinic, User
 from homework import services
 from homework.models import HomeworkPlan
+from notes.models import NoteStatus, SessionNote
 
 
 @transaction.atomic

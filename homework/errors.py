@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from clinic.errors import Conflict
+from clinic.core.errors import Conflict
 
 
 class VictimMuscleStretch(Conflict):

@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from clinic.models.atlas import FunctionalGroup
+from clinic.core.models.atlas import FunctionalGroup
 
 
 class ExerciseKind(models.TextChoices):
@@ -157,7 +157,7 @@ class HomeworkPlan(models.Model):
         "clinic.Therapist", on_delete=models.PROTECT, related_name="homework_plans"
     )
     source_note = models.ForeignKey(
-        "clinic.SessionNote",
+        "notes.SessionNote",
         null=True,
         blank=True,
         on_delete=models.PROTECT,

@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from clinic.models import Client, Role, User
-from clinic.selectors import list_clients_for
+from clinic.core.models import Client, Role, User
+from clinic.core.selectors import list_clients_for
 from homework.models import (
     Exercise,
     HomeworkAlert,
@@ -155,7 +155,7 @@ def window_adherence(plan: HomeworkPlan, *, first: date, last: date) -> tuple[in
 
 def replies_since_last_visit(client: Client) -> dict[str, Any] | None:
     """For a new session note: the homework replies since the last signed note."""
-    from clinic.notes.models import NoteStatus, SessionNote
+    from notes.models import NoteStatus, SessionNote
 
     last = (
         SessionNote.objects.filter(client=client, status=NoteStatus.SIGNED)

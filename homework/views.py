@@ -13,7 +13,7 @@ from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from clinic.errors import DomainError
+from clinic.core.errors import DomainError
 from homework import selectors, services
 from homework.dosing import effective_dose
 from homework.models import DosingProfile, HomeworkPlan, PlanStatus, ReplyKind

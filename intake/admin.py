@@ -10,9 +10,9 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
-from clinic.audit import record_audit
-from clinic.errors import DomainError
-from clinic.models import AuditAction, FunctionalGroup, User
+from clinic.core.audit import record_audit
+from clinic.core.errors import DomainError
+from clinic.core.models import AuditAction, FunctionalGroup, User
 from intake import services
 from intake.models import (
     CulpritRule,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from clinic.figure import OUTLINE as FIGURE_OUTLINE
+from clinic.core.figure import OUTLINE as FIGURE_OUTLINE
 from intake.vocabulary import REGION_BY_CODE
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db import transaction
 
-from clinic.models import Client, Clinic
+from clinic.core.models import Client, Clinic
 from intake import services
 from intake.models import Submission
 

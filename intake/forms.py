@@ -11,7 +11,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from clinic.validators import normalize_phone
+from clinic.core.validators import normalize_phone
 from intake.models import Question, QuestionType
 from intake.vocabulary import CONTRAINDICATIONS, RED_FLAGS, REGIONS, TRIGGERS
 

@@ -7,8 +7,8 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from clinic.models import Client, Role, User
-from clinic.selectors import list_clients_for
+from clinic.core.models import Client, Role, User
+from clinic.core.selectors import list_clients_for
 from intake.models import (
     IntakeInvitation,
     PainRating,

@@ -13,10 +13,10 @@ from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from clinic import services as clinic_services
-from clinic.audit import record_audit
-from clinic.errors import Conflict, NotAllowed
-from clinic.models import AuditAction, Client, Clinic, Muscle, Role, User
+from clinic.core import services as clinic_services
+from clinic.core.audit import record_audit
+from clinic.core.errors import Conflict, NotAllowed
+from clinic.core.models import AuditAction, Client, Clinic, Muscle, Role, User
 from clinic.notifications import rendering
 from clinic.notifications import services as notifications
 from intake import defaults
@@ -416,7 +416,7 @@ def record_pain(
 ) -> PainRating:
     """Add one 0-10 pain rating to the client's series (once per reference)."""
     if not 0 <= score <= 10:
-        from clinic.errors import InvalidInput
+        from clinic.core.errors import InvalidInput
 
         raise InvalidInput(fields={"score": ["Pain is rated from 0 to 10."]})
     if reference:

@@ -7,8 +7,8 @@ from django.shortcuts import render
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods
 
-from clinic.errors import Conflict
-from clinic.middleware import client_ip
+from clinic.core.errors import Conflict
+from clinic.core.middleware import client_ip
 from intake import bodymap, services
 from intake.forms import QuestionnaireForm
 from intake.vocabulary import RED_FLAGS

@@ -13,8 +13,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
-from clinic.errors import DomainError
-from clinic.models import User
+from clinic.core.errors import DomainError
+from clinic.core.models import User
 from scheduling import services
 from scheduling.models import (
     Appointment,

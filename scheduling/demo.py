@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils import timezone
 
-from clinic.models import Client, Clinic, Location, Therapist, User
+from clinic.core.models import Client, Clinic, Location, Therapist, User
 from scheduling import services
 from scheduling.errors import SlotNotOffered, SlotTaken
 from scheduling.models import Appointment, Room, RoomKind, Service, WeeklyHours

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from clinic.errors import Conflict, DomainError, InvalidInput, NotAllowed
+from clinic.core.errors import Conflict, DomainError, InvalidInput, NotAllowed
 
 
 class SlotTaken(Conflict):

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Q, QuerySet
 
-from clinic.models import Client, Location, Role, Therapist, User
+from clinic.core.models import Client, Location, Role, Therapist, User
 from scheduling.models import (
     ACTIVE_STATUSES,
     Appointment,

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from clinic.errors import DomainError
+from clinic.core.errors import DomainError
 from scheduling import calendars, services
 from scheduling.models import Appointment, CalendarFeed, WaitlistStatus
 from scheduling.services.messages import appointment_context

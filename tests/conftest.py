@@ -12,7 +12,7 @@ from collections.abc import Callable
 import pytest
 from rest_framework.test import APIClient
 
-from clinic.models import Client, Clinic, Location, Role, Therapist, User
+from clinic.core.models import Client, Clinic, Location, Role, Therapist, User
 from tests.clinic.factories import (
     ClientFactory,
     ClinicFactory,

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.slow
 
 ENQUEUE = """
 from datetime import UTC, datetime
-from clinic.models import Client
+from clinic.core.models import Client
 from clinic.notifications import services
 for client in Client.objects.filter(preferred_channel="email"):
     services.enqueue(

@@ -20,7 +20,7 @@ def test_the_database_is_postgresql(db):
 
 
 def test_the_broker_is_a_reachable_redis():
-    from clinic.celery import app
+    from clinic.project.celery import app
 
     assert app.conf.broker_url.startswith("redis://")
     with app.connection_for_write() as conn:

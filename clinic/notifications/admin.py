@@ -9,7 +9,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from clinic.errors import Conflict
+from clinic.core.errors import Conflict
 from clinic.notifications import services
 from clinic.notifications.models import Notification
 

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from clinic.models.practice import Channel
+from clinic.core.models.practice import Channel
 
 
 class NotificationStatus(models.TextChoices):
@@ -83,6 +83,7 @@ class Notification(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        db_table = "clinic_notification"  # the name it had in the core app
         ordering = ["next_attempt_at", "id"]
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="notif_due_idx"),

@@ -15,7 +15,7 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 
-from clinic.models import Channel, Client, User
+from clinic.core.models import Channel, Client, User
 
 UNSUBSCRIBE_SALT = "clinic.notifications.unsubscribe"
 _PARTS = {Channel.EMAIL: ("subject.txt", "email.txt", "email.html"), Channel.SMS: ("sms.txt",)}

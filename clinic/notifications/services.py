@@ -36,9 +36,9 @@ from django.db import connection, models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from clinic.audit import record_audit
-from clinic.errors import Conflict, InvalidInput
-from clinic.models import AuditAction, Channel, Client, User
+from clinic.core.audit import record_audit
+from clinic.core.errors import Conflict, InvalidInput
+from clinic.core.models import AuditAction, Channel, Client, User
 from clinic.notifications import rendering
 from clinic.notifications.channels import EmailChannel, OutgoingMessage, SendError, sms_backend
 from clinic.notifications.models import Notification, NotificationStatus

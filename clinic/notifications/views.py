@@ -13,7 +13,7 @@ from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from clinic.models import Client, User
+from clinic.core.models import Client, User
 from clinic.notifications import rendering, services
 
 

@@ -13,14 +13,14 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from clinic.api.permissions import ALL_ROLES, STAFF, RolePolicy
-from clinic.api.views import ScopedQuerysetMixin, _user
-from clinic.errors import InvalidInput
-from clinic.models import Role
-from clinic.notes.selectors import list_notes_for
+from clinic.core.api.permissions import ALL_ROLES, STAFF, RolePolicy
+from clinic.core.api.views import ScopedQuerysetMixin, _user
+from clinic.core.errors import InvalidInput
+from clinic.core.models import Role
 from homework import selectors, services
 from homework.api import serializers as s
 from homework.models import DosingProfile, Exercise, HomeworkPlan, PlanItem
+from notes.selectors import list_notes_for
 
 PRESCRIBERS = frozenset({Role.THERAPIST})
 READERS = frozenset({Role.THERAPIST, Role.OWNER, Role.CLIENT})

@@ -11,6 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("clinic", "0009_adherence_alert"),
+        ("notes", "0001_initial"),
     ]
 
     operations = [
@@ -285,7 +286,7 @@ class Migration(migrations.Migration):
                         null=True,
                         on_delete=django.db.models.deletion.PROTECT,
                         related_name="+",
-                        to="clinic.sessionnote",
+                        to="notes.sessionnote",
                     ),
                 ),
                 (

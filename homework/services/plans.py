@@ -10,13 +10,12 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from clinic.audit import record_audit
-from clinic.errors import Conflict, InvalidInput, NotAllowed
-from clinic.models import AuditAction, Client, Role, Therapist, User
-from clinic.notes.models import FindingRole, NoteStatus, SessionNote
+from clinic.core.audit import record_audit
+from clinic.core.errors import Conflict, InvalidInput, NotAllowed
+from clinic.core.models import AuditAction, Client, Role, Therapist, User
+from clinic.core.selectors import has_client_relationship
 from clinic.notifications import rendering
 from clinic.notifications import services as notifications
-from clinic.selectors import has_client_relationship
 from homework.errors import ContraindicatedExercise, PlanNotEditable, VictimMuscleStretch
 from homework.models import (
     AreaPriority,
@@ -29,6 +28,7 @@ from homework.models import (
     TargetEffect,
 )
 from homework.services.setup import DEFAULT_AREA_ORDER, ensure_homework_setup
+from notes.models import FindingRole, NoteStatus, SessionNote
 
 # Kinds that treat a short culprit (strengthening it is not the treatment).
 TREATS_CULPRITS = (
@@ -270,7 +270,7 @@ def add_item(
         safety_warnings=warnings,
         **dose,
     )
-    from clinic.services import full_clean_or_400
+    from clinic.core.services import full_clean_or_400
 
     full_clean_or_400(item, exclude=["plan", "exercise", "for_culprit"])
     item.save()
@@ -302,7 +302,7 @@ def update_item(
         changes["side"] = side
     for name, value in changes.items():
         setattr(item, name, value)
-    from clinic.services import full_clean_or_400
+    from clinic.core.services import full_clean_or_400
 
     full_clean_or_400(item, exclude=["plan", "exercise", "for_culprit"])
     item.save()

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from clinic.errors import InvalidInput, NotAllowed
+from clinic.core.errors import InvalidInput, NotAllowed
 from homework.models import Exercise, HomeworkPlan, HomeworkReply, PlanStatus, ReplyKind
 from homework.services.plans import scheduled_dates
 

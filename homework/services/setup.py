@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from clinic.models import Clinic
+from clinic.core.models import Clinic
 from homework.models import AreaPriority, DosingProfile
 
 DEFAULT_AREA_ORDER = [

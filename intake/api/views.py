@@ -13,11 +13,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from clinic.api.permissions import ALL_ROLES, STAFF, RolePolicy
-from clinic.api.views import ScopedQuerysetMixin, _user
-from clinic.audit import record_audit_many
-from clinic.models import AuditAction, Client, Role
-from clinic.selectors import list_clients_for
+from clinic.core.api.permissions import ALL_ROLES, STAFF, RolePolicy
+from clinic.core.api.views import ScopedQuerysetMixin, _user
+from clinic.core.audit import record_audit_many
+from clinic.core.models import AuditAction, Client, Role
+from clinic.core.selectors import list_clients_for
 from intake import selectors, services
 from intake.api import serializers as s
 from intake.models import Submission
@@ -101,7 +101,7 @@ class SendLinkView(APIView):
                 .first()
             )
             if corrects is None:
-                from clinic.errors import InvalidInput
+                from clinic.core.errors import InvalidInput
 
                 raise InvalidInput(fields={"corrects": ["No such submission for this client."]})
         invitation = services.send_intake_link(

@@ -9,8 +9,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from clinic.models import Therapist
-from clinic.selectors import list_clients_for, list_locations_for, list_therapists_for
+from clinic.core.models import Therapist
+from clinic.core.selectors import list_clients_for, list_locations_for, list_therapists_for
 from scheduling.models import (
     Appointment,
     AvailabilityOverride,

@@ -17,12 +17,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from clinic.api.permissions import ALL_ROLES, DESK, STAFF, RolePolicy
-from clinic.api.views import ScopedQuerysetMixin, _user
-from clinic.errors import InvalidInput, NotAllowed
-from clinic.models import Role
+from clinic.core.api.permissions import ALL_ROLES, DESK, STAFF, RolePolicy
+from clinic.core.api.views import ScopedQuerysetMixin, _user
+from clinic.core.errors import InvalidInput, NotAllowed
+from clinic.core.models import Role
+from clinic.core.selectors import get_therapist_for_user
 from clinic.notifications.rendering import absolute_url
-from clinic.selectors import get_therapist_for_user
 from intake import selectors as intake_selectors
 from scheduling import selectors, services
 from scheduling.api import serializers as s

@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
-from clinic.audit import record_audit
-from clinic.errors import Conflict, InvalidInput, NotAllowed
-from clinic.models import AuditAction, Location, Role, Therapist, User
+from clinic.core.audit import record_audit
+from clinic.core.errors import Conflict, InvalidInput, NotAllowed
+from clinic.core.models import AuditAction, Location, Role, Therapist, User
 from scheduling.models import (
     ACTIVE_STATUSES,
     Appointment,
@@ -60,7 +60,7 @@ def add_availability_override(
         reason=reason,
         created_by=created_by,
     )
-    from clinic.services import full_clean_or_400
+    from clinic.core.services import full_clean_or_400
 
     full_clean_or_400(override, exclude=["created_by"])
     if kind != OverrideKind.EXTRA_HOURS:

@@ -15,9 +15,9 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from clinic.audit import record_audit
-from clinic.errors import InvalidInput, NotAllowed
-from clinic.models import AuditAction, Client, Location, Role, Therapist, User
+from clinic.core.audit import record_audit
+from clinic.core.errors import InvalidInput, NotAllowed
+from clinic.core.models import AuditAction, Client, Location, Role, Therapist, User
 from intake import selectors as intake_selectors
 from scheduling import selectors
 from scheduling.errors import BookingNeedsOverride, SlotNotOffered, SlotTaken

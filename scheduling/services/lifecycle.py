@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from clinic.audit import record_audit
-from clinic.errors import InvalidInput, NotAllowed
-from clinic.models import AuditAction, Role, User
+from clinic.core.audit import record_audit
+from clinic.core.errors import InvalidInput, NotAllowed
+from clinic.core.models import AuditAction, Role, User
 from scheduling import selectors
 from scheduling.errors import InsideCancellationWindow, InvalidTransition
 from scheduling.models import Appointment, AppointmentStatus

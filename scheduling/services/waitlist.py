@@ -11,9 +11,9 @@ from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 
-from clinic.audit import record_audit
-from clinic.errors import Conflict, InvalidInput, NotAllowed
-from clinic.models import AuditAction, Client, Location, Role, Therapist, User
+from clinic.core.audit import record_audit
+from clinic.core.errors import Conflict, InvalidInput, NotAllowed
+from clinic.core.models import AuditAction, Client, Location, Role, Therapist, User
 from clinic.notifications import rendering
 from clinic.notifications import services as notifications
 from scheduling.models import (

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import factory
 
-from clinic import services
-from clinic.models import Client, Clinic, Location, Role, Therapist, User
+from clinic.core import services
+from clinic.core.models import Client, Clinic, Location, Role, Therapist, User
 
 PASSWORD = "correct-horse-battery"
 

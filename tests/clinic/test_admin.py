@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client as BrowserClient
 
-from clinic.models import Client
+from clinic.core.models import Client
 
 
 @pytest.fixture

@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 from django.db import DatabaseError, connection, transaction
 
-from clinic.audit import record_audit
-from clinic.models import AuditEvent, AuditTrailIsAppendOnly
+from clinic.core.audit import record_audit
+from clinic.core.models import AuditEvent, AuditTrailIsAppendOnly
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from clinic.models import AuditEvent, Client
+from clinic.core.models import AuditEvent, Client
 from tests.clinic.factories import ClientFactory
 
 

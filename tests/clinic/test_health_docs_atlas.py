@@ -4,7 +4,7 @@ from collections import Counter
 
 import pytest
 
-from clinic.models import Muscle
+from clinic.core.models import Muscle
 
 
 def test_healthz_reports_database_and_broker(api, db):
@@ -17,7 +17,7 @@ def test_healthz_reports_database_and_broker(api, db):
 def test_healthz_is_503_naming_the_broker_when_it_is_down(api, db, monkeypatch):
     from kombu import Connection
 
-    from clinic.celery import app
+    from clinic.project.celery import app
 
     # A real connection attempt to a port where nothing listens.
     monkeypatch.setattr(app, "connection_for_write", lambda: Connection("redis://127.0.0.1:1/0"))

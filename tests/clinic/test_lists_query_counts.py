@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from clinic.audit import record_audit
+from clinic.core.audit import record_audit
 from tests.clinic.factories import LocationFactory, TherapistFactory, UserFactory
 
 

@@ -116,7 +116,7 @@ def everyone(
     client_record,
     therapist_profile,
 ):
-    from clinic.models import Muscle
+    from clinic.core.models import Muscle
 
     return {
         "location": location.pk,

@@ -4,7 +4,7 @@ import io
 
 from django.core.management import call_command
 
-from clinic.models import Client, Clinic, Location, Role, Therapist, User
+from clinic.core.models import Client, Clinic, Location, Role, Therapist, User
 
 
 def _snapshot() -> str:
@@ -43,8 +43,8 @@ def test_seed_demo_builds_the_demo_clinic(db):
 
     assert Submission.objects.filter(referral_flag=True).count() == 1
     assert CulpritSuggestion.objects.exists()
-    from clinic.notes.models import NoteTemplate, SessionNote
-    from clinic.notes.services import verify_note_integrity
+    from notes.models import NoteTemplate, SessionNote
+    from notes.services import verify_note_integrity
 
     note = SessionNote.objects.get()
     assert note.status == "signed" and verify_note_integrity(note).ok

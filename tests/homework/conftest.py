@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from clinic.notes import services as notes
 from homework import services
-from tests.clinic.notes.conftest import muscle, note, visit  # noqa: F401 (fixtures)
+from notes import services as notes
+from tests.notes.conftest import muscle, note, visit  # noqa: F401 (fixtures)
 from tests.scheduling.conftest import frozen_now, massage, ny, room  # noqa: F401 (fixtures)
 
 

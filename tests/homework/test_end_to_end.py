@@ -17,11 +17,11 @@ import time_machine
 from django.test import Client as BrowserClient
 from django.utils import timezone
 
-from clinic.models import Muscle
-from clinic.notes import services as notes
+from clinic.core.models import Muscle
 from clinic.notifications.models import Notification
 from homework import services
 from homework.models import HomeworkReply
+from notes import services as notes
 from tests.support.processes import CAN_RUN_WORKER_STACK, wait_for
 
 pytestmark = [

@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, time
 import pytest
 import time_machine
 
-from clinic.errors import NotAllowed
+from clinic.core.errors import NotAllowed
 from clinic.notifications.models import Notification
 from homework import selectors, services
 from homework.dosing import effective_dose

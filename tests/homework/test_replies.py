@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.test import Client as BrowserClient
 
-from clinic.errors import InvalidInput
+from clinic.core.errors import InvalidInput
 from clinic.notifications.models import Notification
 from homework import services
 from homework.models import HomeworkAlert, HomeworkReply
@@ -150,7 +150,7 @@ def test_low_adherence_for_a_week_alerts_the_therapist(live_plan, clinic):
 
 
 def test_the_next_note_is_prefilled_with_the_replies(live_plan, client_record, therapist):
-    from clinic.notes import services as notes
+    from notes import services as notes
 
     with time_machine.travel(datetime(2026, 6, 5, 23, tzinfo=UTC), tick=False):
         services.record_reply(plan=live_plan, session_date=date(2026, 6, 1), kind="done")

@@ -8,7 +8,7 @@ import time_machine
 from django.test import Client as BrowserClient
 from django.utils import timezone
 
-from clinic.models import AuditEvent, Muscle
+from clinic.core.models import AuditEvent, Muscle
 from clinic.notifications.models import Notification
 from intake import defaults, selectors, services
 from intake.models import CulpritSuggestion, PainRating, Submission

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from clinic.errors import InvalidInput, NotAllowed
+from clinic.core.errors import InvalidInput, NotAllowed
 from clinic.notifications.models import Notification
 from scheduling import services
 from scheduling.errors import (
@@ -349,7 +349,7 @@ def test_a_therapist_blocks_their_own_time_but_not_over_appointments(
     )
     assert slots[0].starts_at == ny(2026, 6, 4, 11)
     _book(client_record, massage, therapist_profile, location, ny(2026, 6, 5, 10), front_desk)
-    from clinic.errors import Conflict
+    from clinic.core.errors import Conflict
 
     with pytest.raises(Conflict, match="10:00"):
         services.add_availability_override(

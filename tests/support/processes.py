@@ -164,7 +164,7 @@ class SmtpSink:
 
 
 class CeleryWorker:
-    """``celery -A clinic worker`` (with beat embedded, -B) as its own process group."""
+    """``celery -A clinic.project worker`` (with beat embedded, -B) as its own process group."""
 
     def __init__(self, env: dict[str, str], workdir: Path, name: str = "worker") -> None:
         self.env = env
@@ -179,7 +179,7 @@ class CeleryWorker:
             "-m",
             "celery",
             "-A",
-            "clinic",
+            "clinic.project",
             "worker",
             "--loglevel=INFO",
             f"--concurrency={concurrency}",

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from clinic.celery import app
+from clinic.project.celery import app
 
 
 @pytest.fixture

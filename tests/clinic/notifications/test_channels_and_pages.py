@@ -9,7 +9,7 @@ import pytest
 from django.core import mail
 from django.test import Client as BrowserClient
 
-from clinic.models import AuditEvent
+from clinic.core.models import AuditEvent
 from clinic.notifications import rendering, services
 from clinic.notifications.channels import HttpSmsBackend, OutgoingMessage, SendError
 from clinic.notifications.models import Notification
@@ -175,13 +175,14 @@ def test_the_admin_resends_a_failed_row_and_cancels_a_pending_one(front_desk, cl
     )
     browser = BrowserClient()
     browser.force_login(front_desk)
-    listing = browser.get("/admin/clinic/notification/?status__exact=failed")
+    listing = browser.get("/admin/notifications/notification/?status__exact=failed")
     assert listing.status_code == 200 and b"550" in listing.content
     browser.post(
-        "/admin/clinic/notification/", {"action": "resend_failed", "_selected_action": [failed.pk]}
+        "/admin/notifications/notification/",
+        {"action": "resend_failed", "_selected_action": [failed.pk]},
     )
     browser.post(
-        "/admin/clinic/notification/",
+        "/admin/notifications/notification/",
         {"action": "cancel_pending", "_selected_action": [pending.pk]},
     )
     failed.refresh_from_db()

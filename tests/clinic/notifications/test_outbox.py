@@ -7,7 +7,7 @@ import time_machine
 from django.core import mail
 from django.db import transaction
 
-from clinic.errors import InvalidInput
+from clinic.core.errors import InvalidInput
 from clinic.notifications import services
 from clinic.notifications.models import Notification, NotificationStatus
 from tests.clinic.factories import ClientFactory

@@ -1,0 +1,168 @@
+"""Admin for the owner and the front desk. Writes that carry rules go through
+the services (archiving a client, changing a role); the audit trail is read-only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from clinic.core import services
+from clinic.core.models import AuditEvent, Client, Clinic, Location, Muscle, Therapist, User
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ["username", "first_name", "last_name", "email", "role", "clinic", "is_active"]
+    list_filter = ["role", "clinic", "is_active", "is_staff"]
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets,  # type: ignore[misc]
+        ("Clinic", {"fields": ("clinic", "role")}),
+    )
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if "role" in form.changed_data or not change:
+            services.set_user_role(user=obj, role=obj.role)
+
+
+@admin.register(Clinic)
+class ClinicAdmin(admin.ModelAdmin[Clinic]):
+    list_display = ["name", "timezone", "cancellation_window_hours", "reminder_lead_hours"]
+    fieldsets = (
+        (None, {"fields": ("name", "phone", "email", "website", "timezone")}),
+        (
+            "Policies",
+            {
+                "fields": (
+                    "cancellation_window_hours",
+                    "reminder_lead_hours",
+                    "quiet_hours_start",
+                    "quiet_hours_end",
+                    "email_in_quiet_hours",
+                    "therapists_see_all_clients",
+                    "min_booking_notice_minutes",
+                    "booking_horizon_days",
+                    "slot_granularity_minutes",
+                    "intake_link_valid_days",
+                )
+            },
+        ),
+        (
+            "Homework dosing defaults",
+            {
+                "fields": (
+                    "default_hold_seconds",
+                    "default_repetitions",
+                    "default_sets",
+                    "default_sessions_per_week",
+                    "default_side",
+                    "adherence_alert_percent",
+                )
+            },
+        ),
+    )
+
+
+@admin.register(Location)
+class LocationAdmin(admin.ModelAdmin[Location]):
+    list_display = ["name", "city", "country", "timezone", "active"]
+    list_filter = ["active", "country", "timezone"]
+    search_fields = ["name", "city", "postcode"]
+
+
+@admin.register(Therapist)
+class TherapistAdmin(admin.ModelAdmin[Therapist]):
+    list_display = ["display_name", "credentials", "licence_number", "active"]
+    list_filter = ["active", "locations"]
+    search_fields = ["user__first_name", "user__last_name", "licence_number"]
+    list_select_related = ["user"]
+    filter_horizontal = ["locations"]
+
+
+class ArchivedFilter(admin.SimpleListFilter):
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("active", "Active"), ("archived", "Archived")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.value() == "active":
+            return queryset.filter(archived_at__isnull=True)
+        if self.value() == "archived":
+            return queryset.filter(archived_at__isnull=False)
+        return queryset
+
+
+@admin.register(Client)
+class ClientAdmin(admin.ModelAdmin[Client]):
+    list_display = [
+        "last_name",
+        "first_name",
+        "preferred_name",
+        "phone",
+        "email",
+        "preferred_channel",
+        "message_opt_in",
+        "archived_at",
+    ]
+    list_filter = [ArchivedFilter, "preferred_channel", "message_opt_in", "care_team"]
+    search_fields = ["first_name", "last_name", "preferred_name", "email", "phone"]
+    filter_horizontal = ["care_team"]
+    readonly_fields = ["archived_at", "created_at", "updated_at"]
+    date_hierarchy = "created_at"
+    actions = ["archive_clients", "restore_clients"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # clients are archived, never deleted
+
+    @admin.action(description="Archive the selected clients", permissions=["change"])
+    def archive_clients(self, request: HttpRequest, queryset: QuerySet[Client]) -> None:
+        for client in queryset:
+            services.archive_client(client=client, archived_by=request.user)  # type: ignore[arg-type]
+        self.message_user(request, f"{queryset.count()} client(s) archived.", messages.SUCCESS)
+
+    @admin.action(description="Restore the selected clients", permissions=["change"])
+    def restore_clients(self, request: HttpRequest, queryset: QuerySet[Client]) -> None:
+        for client in queryset:
+            services.restore_client(client=client, restored_by=request.user)  # type: ignore[arg-type]
+        self.message_user(request, f"{queryset.count()} client(s) restored.", messages.SUCCESS)
+
+
+@admin.register(Muscle)
+class MuscleAdmin(admin.ModelAdmin[Muscle]):
+    list_display = ["name", "functional_group", "region", "sided"]
+    list_filter = ["functional_group", "region", "sided"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["antagonists"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
+    list_display = [
+        "at",
+        "actor",
+        "actor_role",
+        "action",
+        "object_type",
+        "object_repr",
+        "ip_address",
+    ]
+    list_filter = ["action", "actor_role", "object_type"]
+    search_fields = ["object_repr", "object_id", "request_id", "actor__username"]
+    date_hierarchy = "at"
+    list_select_related = ["actor"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -1,0 +1,290 @@
+"""Thin views of the core API: check the role, validate, call one service."""
+
+from __future__ import annotations
+
+from typing import Any, Generic, TypeVar
+
+from django.contrib.auth import authenticate
+from django.db.models import Model, QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from clinic.core import selectors, services
+from clinic.core.api.errors import error_body
+from clinic.core.api.filters import AuditEventFilter, ClientFilter, MuscleFilter
+from clinic.core.api.permissions import ALL_ROLES, DESK, OWNER, RolePolicy
+from clinic.core.api.serializers import (
+    AuditEventSerializer,
+    ClientInputSerializer,
+    ClientSerializer,
+    ClinicSerializer,
+    ClinicUpdateSerializer,
+    LocationInputSerializer,
+    LocationSerializer,
+    LoginSerializer,
+    MeSerializer,
+    MuscleSerializer,
+    TherapistSerializer,
+    TokenSerializer,
+)
+from clinic.core.errors import InvalidInput
+from clinic.core.models import AuditEvent, Client, Location, Muscle, Role, Therapist, User
+
+M = TypeVar("M", bound=Model)
+
+
+def _user(request: Request) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+class ScopedQuerysetMixin(Generic[M]):
+    """Querysets come from a selector scoped to the caller; the schema generator
+    (which has no caller) gets an empty queryset of the right model."""
+
+    model: type[M]
+    request: Any
+
+    def scoped_queryset(self, user: User) -> QuerySet[M]:
+        raise NotImplementedError
+
+    def get_queryset(self) -> QuerySet[M]:
+        if getattr(self, "swagger_fake_view", False):
+            return self.model._default_manager.none()
+        return self.scoped_queryset(_user(self.request))
+
+
+class LoginView(APIView):
+    """Exchange a username and password for an API token.
+
+    Throttled per address, and a username that fails too often from one address
+    is locked out for a while (django-axes).
+    """
+
+    authentication_classes: list[type] = []
+    permission_classes: list[type] = []
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "login"
+
+    @extend_schema(request=LoginSerializer, responses={200: TokenSerializer})
+    def post(self, request: Request) -> Response:
+        data = LoginSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        django_request = request._request
+        user = authenticate(
+            django_request,
+            username=data.validated_data["username"],
+            password=data.validated_data["password"],
+        )
+        # A locked-out username gets None here; AxesMiddleware then answers 429.
+        if user is None or not user.is_active:
+            raise InvalidInput(
+                "The username or password is not right.",
+                fields={"password": ["The username or password is not right."]},
+            )
+        assert isinstance(user, User)
+        token = services.issue_api_token(user=user)
+        return Response({"token": token.key, "user": MeSerializer(user).data})
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request: Request) -> Response:
+        """Sign out: the caller's token stops working."""
+        from rest_framework.authentication import TokenAuthentication
+
+        found = TokenAuthentication().authenticate(request)
+        if found is None:
+            return Response(
+                error_body(status_code=401, code="not_authenticated", message="Not signed in."),
+                status=status.HTTP_401_UNAUTHORIZED,
+            )
+        services.revoke_api_token(user=found[0])
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeView(APIView):
+    """Who the caller is: role, clinic, and their therapist or client record."""
+
+    @extend_schema(responses=MeSerializer)
+    def get(self, request: Request) -> Response:
+        return Response(MeSerializer(_user(request)).data)
+
+
+class ClinicView(APIView):
+    """The caller's clinic and its policies; the owner changes them."""
+
+    permission_classes = [RolePolicy]
+    roles = {"GET": ALL_ROLES, "PATCH": OWNER}
+
+    @extend_schema(responses=ClinicSerializer)
+    def get(self, request: Request) -> Response:
+        clinic = selectors.get_clinic_for(_user(request))
+        return Response(ClinicSerializer(clinic).data)
+
+    @extend_schema(request=ClinicUpdateSerializer, responses=ClinicSerializer)
+    def patch(self, request: Request) -> Response:
+        user = _user(request)
+        data = ClinicUpdateSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        clinic = selectors.get_clinic_for(user)
+        assert clinic is not None
+        clinic = services.update_clinic(clinic=clinic, changed_by=user, **data.validated_data)
+        return Response(ClinicSerializer(clinic).data)
+
+
+class LocationViewSet(
+    ScopedQuerysetMixin[Location],
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet[Location],
+):
+    """The clinic's locations: everyone reads, the owner adds and changes."""
+
+    model = Location
+    permission_classes = [RolePolicy]
+    roles = {"read": ALL_ROLES, "create": OWNER, "partial_update": OWNER}
+    serializer_class = LocationSerializer
+    search_fields = ["name", "city"]
+    ordering_fields = ["name", "city"]
+
+    def scoped_queryset(self, user: User) -> QuerySet[Location]:
+        return selectors.list_locations_for(user)
+
+    @extend_schema(request=LocationInputSerializer, responses={201: LocationSerializer})
+    def create(self, request: Request) -> Response:
+        user = _user(request)
+        data = LocationInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        clinic = selectors.get_clinic_for(user)
+        assert clinic is not None
+        location = services.create_location(clinic=clinic, created_by=user, **data.validated_data)
+        return Response(LocationSerializer(location).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=LocationInputSerializer, responses=LocationSerializer)
+    def partial_update(self, request: Request, pk: str | None = None) -> Response:
+        location = self.get_object()
+        data = LocationInputSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        location = services.update_location(
+            location=location, changed_by=_user(request), **data.validated_data
+        )
+        return Response(LocationSerializer(location).data)
+
+
+class TherapistViewSet(ScopedQuerysetMixin[Therapist], viewsets.ReadOnlyModelViewSet[Therapist]):
+    """The clinic's therapists (clients see the active ones)."""
+
+    model = Therapist
+    permission_classes = [RolePolicy]
+    roles = {"read": ALL_ROLES}
+    serializer_class = TherapistSerializer
+    search_fields = ["user__first_name", "user__last_name", "credentials"]
+    ordering_fields = ["user__last_name", "user__first_name"]
+    filterset_fields = ["active", "locations"]
+
+    def scoped_queryset(self, user: User) -> QuerySet[Therapist]:
+        return selectors.list_therapists_for(user)
+
+
+class MuscleViewSet(ScopedQuerysetMixin[Muscle], viewsets.ReadOnlyModelViewSet[Muscle]):
+    """The muscle atlas (reference data; edited in the admin)."""
+
+    model = Muscle
+    permission_classes = [RolePolicy]
+    roles = {"read": ALL_ROLES}
+    serializer_class = MuscleSerializer
+    filterset_class = MuscleFilter
+    search_fields = ["name", "slug"]
+    ordering_fields = ["name", "functional_group", "region"]
+
+    def scoped_queryset(self, user: User) -> QuerySet[Muscle]:
+        return selectors.list_muscles()
+
+
+class ClientViewSet(ScopedQuerysetMixin[Client], viewsets.ModelViewSet[Client]):
+    """Clients. Front desk and owner manage them; therapists read the clients
+    they treat; a client reads and updates their own contact details. DELETE
+    archives (nothing is deleted); ``restore`` brings an archived client back."""
+
+    model = Client
+    permission_classes = [RolePolicy]
+    roles = {
+        "list": ALL_ROLES,
+        "retrieve": ALL_ROLES,
+        "create": DESK,
+        "partial_update": DESK | {Role.CLIENT},
+        "update": DESK | {Role.CLIENT},
+        "destroy": DESK,
+        "restore": DESK,
+        "read": ALL_ROLES,
+    }
+    serializer_class = ClientSerializer
+    filterset_class = ClientFilter
+    search_fields = ["first_name", "last_name", "preferred_name", "email", "phone"]
+    ordering_fields = ["last_name", "first_name", "created_at"]
+    http_method_names = ["get", "post", "patch", "put", "delete", "head", "options"]
+
+    def scoped_queryset(self, user: User) -> QuerySet[Client]:
+        # Archived clients are in the list only when asked for (?archived=true),
+        # and are always reachable by id for the people who may manage them.
+        include_archived = self.action != "list" or "archived" in self.request.query_params
+        return selectors.list_clients_for(user, include_archived=include_archived).prefetch_related(
+            "care_team"
+        )
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        client = self.get_object()
+        services.record_client_read(client=client, read_by=_user(request))
+        return Response(ClientSerializer(client).data)
+
+    @extend_schema(request=ClientInputSerializer, responses={201: ClientSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        user = _user(request)
+        data = ClientInputSerializer(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        clinic = selectors.get_clinic_for(user)
+        assert clinic is not None
+        client = services.create_client(clinic=clinic, created_by=user, **data.validated_data)
+        return Response(ClientSerializer(client).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ClientInputSerializer, responses=ClientSerializer)
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        client = self.get_object()
+        partial = kwargs.pop("partial", False)
+        data = ClientInputSerializer(
+            data=request.data, partial=partial, context={"request": request}
+        )
+        data.is_valid(raise_exception=True)
+        client = services.update_client(
+            client=client, changed_by=_user(request), **data.validated_data
+        )
+        return Response(ClientSerializer(client).data)
+
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        services.archive_client(client=self.get_object(), archived_by=_user(request))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=None, responses=ClientSerializer)
+    @action(detail=True, methods=["post"])
+    def restore(self, request: Request, pk: str | None = None) -> Response:
+        client = services.restore_client(client=self.get_object(), restored_by=_user(request))
+        return Response(ClientSerializer(client).data)
+
+
+class AuditEventViewSet(ScopedQuerysetMixin[AuditEvent], viewsets.ReadOnlyModelViewSet[AuditEvent]):
+    """The audit trail: who read or changed what, for the owner."""
+
+    model = AuditEvent
+    permission_classes = [RolePolicy]
+    roles = {"read": OWNER}
+    serializer_class = AuditEventSerializer
+    filterset_class = AuditEventFilter
+    ordering_fields = ["at"]
+
+    def scoped_queryset(self, user: User) -> QuerySet[AuditEvent]:
+        return selectors.list_audit_events_for(user)

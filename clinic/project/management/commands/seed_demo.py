@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from clinic.core.demo import DEMO_LOGINS, seed_demo
+
+
+class Command(BaseCommand):
+    help = "Load the demo clinic (idempotent: running it again changes nothing)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        clinic = seed_demo()
+        from clinic.core.models import User
+        from intake.demo import seed_intake
+        from scheduling.demo import seed_scheduling
+
+        seed_intake(clinic)  # before bookings, so red flags are known when booking
+        seed_scheduling(clinic, booked_by=User.objects.get(username="frontdesk"))
+        from notes.demo import seed_notes
+
+        seed_notes(clinic)
+        from homework.demo import seed_homework
+
+        seed_homework(clinic)
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready: {clinic.name}"))
+        self.stdout.write("Demo logins (admin at /admin/, API token at /api/v1/auth/token/):")
+        for login in DEMO_LOGINS:
+            self.stdout.write(f"  {login.role:<11} {login.username:<11} {login.password}")

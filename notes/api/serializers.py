@@ -1,0 +1,172 @@
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from clinic.core.models import Muscle
+from notes.models import (
+    Addendum,
+    FindingRole,
+    FindingSide,
+    MuscleFinding,
+    NoteKind,
+    NoteTemplate,
+    ObjectiveTest,
+    SessionNote,
+    TestKind,
+    TestResult,
+)
+
+
+class FindingSerializer(serializers.ModelSerializer[MuscleFinding]):
+    muscle_slug = serializers.CharField(source="muscle.slug", read_only=True)
+    muscle_name = serializers.CharField(source="muscle.name", read_only=True)
+    pulls_on = serializers.SerializerMethodField()
+
+    class Meta:
+        model = MuscleFinding
+        fields = [
+            "id",
+            "muscle",
+            "muscle_slug",
+            "muscle_name",
+            "side",
+            "role",
+            "tension",
+            "tenderness",
+            "trigger_points",
+            "comment",
+            "suggestion",
+            "suggested_by_rule",
+            "pulls_on",
+        ]
+
+    def get_pulls_on(self, finding: MuscleFinding) -> list[int]:
+        return [link.victim_id for link in finding.pulls.all()]
+
+
+class TestSerializer(serializers.ModelSerializer[ObjectiveTest]):
+    class Meta:
+        model = ObjectiveTest
+        fields = ["id", "test", "name", "side", "result", "degrees", "comment"]
+
+
+class AddendumSerializer(serializers.ModelSerializer[Addendum]):
+    author_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Addendum
+        fields = ["id", "text", "author", "author_name", "created_at"]
+
+    def get_author_name(self, addendum: Addendum) -> str:
+        return addendum.author.get_full_name() or addendum.author.username
+
+
+class NoteSerializer(serializers.ModelSerializer[SessionNote]):
+    client_name = serializers.CharField(source="client.full_name", read_only=True)
+    therapist_name = serializers.CharField(source="therapist.display_name", read_only=True)
+    findings = FindingSerializer(many=True, read_only=True)
+    tests = TestSerializer(many=True, read_only=True)
+    addenda = AddendumSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = SessionNote
+        fields = [
+            "id",
+            "client",
+            "client_name",
+            "therapist",
+            "therapist_name",
+            "appointment",
+            "kind",
+            "seen_at",
+            "status",
+            "subjective",
+            "subjective_data",
+            "objective",
+            "assessment",
+            "plan",
+            "nrs_before",
+            "nrs_after",
+            "findings",
+            "tests",
+            "addenda",
+            "created_at",
+            "updated_at",
+            "signed_at",
+            "signed_by",
+            "content_hash",
+        ]
+
+
+class NoteCreateSerializer(serializers.Serializer[None]):
+    client = serializers.IntegerField()
+    appointment = serializers.IntegerField(required=False, allow_null=True)
+    kind = serializers.ChoiceField(choices=NoteKind.choices, default=NoteKind.VISIT)
+    seen_at = serializers.DateTimeField(required=False)
+
+
+class NoteUpdateSerializer(serializers.Serializer[None]):
+    subjective = serializers.CharField(allow_blank=True, required=False)
+    objective = serializers.CharField(allow_blank=True, required=False)
+    assessment = serializers.CharField(allow_blank=True, required=False)
+    plan = serializers.CharField(allow_blank=True, required=False)
+    nrs_before = serializers.IntegerField(
+        min_value=0, max_value=10, allow_null=True, required=False
+    )
+    nrs_after = serializers.IntegerField(min_value=0, max_value=10, allow_null=True, required=False)
+    seen_at = serializers.DateTimeField(required=False)
+
+
+class FindingInputSerializer(serializers.Serializer[None]):
+    muscle: serializers.SlugRelatedField[Muscle] = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Muscle.objects.all()
+    )
+    side = serializers.ChoiceField(choices=FindingSide.choices, allow_blank=True, default="")
+    role = serializers.ChoiceField(choices=FindingRole.choices)
+    tension = serializers.IntegerField(min_value=0, max_value=3, default=0)
+    tenderness = serializers.IntegerField(min_value=0, max_value=3, default=0)
+    trigger_points = serializers.BooleanField(default=False)
+    comment = serializers.CharField(max_length=300, allow_blank=True, default="")
+
+
+class FindingUpdateSerializer(serializers.Serializer[None]):
+    side = serializers.ChoiceField(choices=FindingSide.choices, allow_blank=True, required=False)
+    role = serializers.ChoiceField(choices=FindingRole.choices, required=False)
+    tension = serializers.IntegerField(min_value=0, max_value=3, required=False)
+    tenderness = serializers.IntegerField(min_value=0, max_value=3, required=False)
+    trigger_points = serializers.BooleanField(required=False)
+    comment = serializers.CharField(max_length=300, allow_blank=True, required=False)
+
+
+class LinkSerializer(serializers.Serializer[None]):
+    culprit = serializers.IntegerField()
+    victim = serializers.IntegerField()
+
+
+class TestInputSerializer(serializers.Serializer[None]):
+    test = serializers.ChoiceField(choices=TestKind.choices)
+    name = serializers.CharField(max_length=100, allow_blank=True, default="")
+    side = serializers.ChoiceField(choices=[("left", "Left"), ("right", "Right"), ("both", "Both")])
+    result = serializers.ChoiceField(choices=TestResult.choices)
+    degrees = serializers.IntegerField(min_value=0, max_value=180, required=False, allow_null=True)
+    comment = serializers.CharField(max_length=300, allow_blank=True, default="")
+
+
+class SuggestionAcceptSerializer(serializers.Serializer[None]):
+    suggestion = serializers.IntegerField()
+
+
+class AddendumInputSerializer(serializers.Serializer[None]):
+    text = serializers.CharField(max_length=10_000)
+
+
+class IntegritySerializer(serializers.Serializer[None]):
+    ok = serializers.BooleanField()
+    stored = serializers.CharField()
+    computed = serializers.CharField()
+
+
+class TemplateSerializer(serializers.ModelSerializer[NoteTemplate]):
+    class Meta:
+        model = NoteTemplate
+        fields = ["id", "section", "title", "text"]

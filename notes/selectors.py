@@ -1,0 +1,97 @@
+"""Reads of session notes, scoped to the caller: therapists read the notes of
+clients they treat (or all, by the clinic's setting); the owner reads all;
+nobody else reads them at all."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from clinic.core.models import Client, Role, User
+from clinic.core.selectors import list_clients_for
+from notes.models import (
+    FindingRole,
+    MuscleFinding,
+    NoteStatus,
+    NoteTemplate,
+    SessionNote,
+    TugOfWar,
+)
+
+
+def can_read_notes(user: User) -> bool:
+    return user.role in (Role.THERAPIST, Role.OWNER)
+
+
+def list_notes_for(user: User) -> QuerySet[SessionNote]:
+    if not can_read_notes(user):
+        return SessionNote.objects.none()
+    return SessionNote.objects.filter(
+        client__in=list_clients_for(user, include_archived=True)
+    ).select_related("client", "therapist__user", "signed_by")
+
+
+def with_everything(qs: QuerySet[SessionNote]) -> QuerySet[SessionNote]:
+    """A note with its findings (and their links), tests and addenda, in a
+    fixed number of queries however many notes."""
+    findings = MuscleFinding.objects.select_related("muscle").prefetch_related(
+        Prefetch("pulls", queryset=TugOfWar.objects.order_by("victim_id"))
+    )
+    return qs.prefetch_related(Prefetch("findings", queryset=findings), "tests", "addenda__author")
+
+
+def list_templates_for(user: User) -> QuerySet[NoteTemplate]:
+    if not can_read_notes(user) or user.clinic_id is None:
+        return NoteTemplate.objects.none()
+    return NoteTemplate.objects.filter(clinic_id=user.clinic_id)
+
+
+def findings_for_chart(notes: list[SessionNote]) -> list[tuple[str, str, str]]:
+    """(muscle slug, side, role) of culprits and victims; the newest note wins."""
+    seen: dict[tuple[str, str], str] = {}
+    for note in sorted(notes, key=lambda n: n.seen_at):
+        for finding in note.findings.all():
+            if finding.role in (FindingRole.CULPRIT, FindingRole.VICTIM):
+                seen[(finding.muscle.slug, finding.side)] = finding.role
+    return [(slug, side, role) for (slug, side), role in seen.items()]
+
+
+def culprit_history(client: Client) -> list[dict[str, Any]]:
+    """For each culprit muscle and side: the visits where it was found and its
+    tension then, oldest first (signed notes only). Two queries."""
+    rows = (
+        MuscleFinding.objects.filter(
+            note__client=client, note__status=NoteStatus.SIGNED, role=FindingRole.CULPRIT
+        )
+        .select_related("muscle", "note")
+        .order_by("note__seen_at", "note_id")
+    )
+    history: dict[tuple[int, str], dict[str, Any]] = {}
+    visits: defaultdict[tuple[int, str], list[dict[str, Any]]] = defaultdict(list)
+    for finding in rows:
+        key = (finding.muscle_id, finding.side)
+        history.setdefault(
+            key,
+            {
+                "muscle": finding.muscle.slug,
+                "muscle_name": finding.muscle.name,
+                "side": finding.side,
+                "visits": visits[key],
+            },
+        )
+        visits[key].append(
+            {
+                "note": finding.note_id,
+                "seen_at": finding.note.seen_at,
+                "tension": finding.tension,
+                "tenderness": finding.tenderness,
+            }
+        )
+    out = list(history.values())
+    for item in out:
+        tensions = [v["tension"] for v in item["visits"]]
+        item["first_tension"], item["last_tension"] = tensions[0], tensions[-1]
+        item["improving"] = tensions[-1] < tensions[0]
+    return sorted(out, key=lambda i: (i["muscle_name"], i["side"]))
