@@ -7,7 +7,15 @@ import sys
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clinic.project.settings")
-    from django.core.management import execute_from_command_line
+    # Late, as in Django's own manage.py template: run without Django installed (outside
+    # the virtualenv), this fails here with a message that says what is wrong.
+    try:
+        from django.core.management import execute_from_command_line  # noqa: PLC0415
+    except ImportError as exc:
+        raise ImportError(
+            "Couldn't import Django. Are you sure it's installed and available on your "
+            "PYTHONPATH environment variable? Did you forget to activate a virtual environment?"
+        ) from exc
 
     execute_from_command_line(sys.argv)
 

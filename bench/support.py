@@ -9,6 +9,9 @@ import sys
 import tempfile
 from pathlib import Path
 
+import django
+from django.db import connections
+
 ROOT = Path(__file__).resolve().parents[1]
 PG = ["-h", "127.0.0.1", "-U", "postgres"]
 
@@ -31,15 +34,11 @@ def fresh_database(name: str, *, sqlite: bool = False, **extra_env: str) -> dict
     }
     os.environ.update(env)
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
-    import django
-
     django.setup()
     return env
 
 
 def drop_database(name: str) -> None:
-    from django.db import connections
-
     connections.close_all()
     if not os.environ.get("DATABASE_URL", "").startswith("sqlite"):
         subprocess.run(["dropdb", *PG, "--if-exists", "--force", name], check=False)

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from clinic.core.models import Client, Role, User
@@ -25,7 +25,8 @@ from homework.models import (
     PlanStatus,
     ReplyKind,
 )
-from homework.services.plans import scheduled_dates
+from homework.schedule import scheduled_dates
+from notes import selectors as notes_selectors
 
 
 def list_plans_for(user: User) -> QuerySet[HomeworkPlan]:
@@ -40,8 +41,6 @@ def list_plans_for(user: User) -> QuerySet[HomeworkPlan]:
 
 
 def list_exercises_for(user: User) -> QuerySet[Exercise]:
-    from django.db.models import Q
-
     if user.clinic_id is None:
         return Exercise.objects.none()
     return Exercise.objects.filter(
@@ -155,14 +154,7 @@ def window_adherence(plan: HomeworkPlan, *, first: date, last: date) -> tuple[in
 
 def replies_since_last_visit(client: Client) -> dict[str, Any] | None:
     """For a new session note: the homework replies since the last signed note."""
-    from notes.models import NoteStatus, SessionNote
-
-    last = (
-        SessionNote.objects.filter(client=client, status=NoteStatus.SIGNED)
-        .order_by("-seen_at")
-        .values_list("seen_at", flat=True)
-        .first()
-    )
+    last = notes_selectors.get_last_signed_visit_at(client)
     replies = HomeworkReply.objects.filter(plan__client=client)
     if last is not None:
         replies = replies.filter(replied_at__gt=last)
@@ -178,6 +170,15 @@ def replies_since_last_visit(client: Client) -> dict[str, Any] | None:
             if r.kind == ReplyKind.PAIN
         ],
     }
+
+
+def replies_as_sentences(replies: dict[str, Any]) -> list[str]:
+    """``replies_since_last_visit`` as a line of a note's subjective section."""
+    pain = ", ".join(f"{p['score']}/10" for p in replies["pain"])
+    return [
+        f"Homework since last visit: {replies['done']} session(s) done, "
+        f"{replies['skipped']} skipped" + (f"; pain replies {pain}." if pain else ".")
+    ]
 
 
 def alerts_for_client(client: Client) -> QuerySet[HomeworkAlert]:

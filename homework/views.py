@@ -17,6 +17,7 @@ from clinic.core.errors import DomainError
 from homework import selectors, services
 from homework.dosing import effective_dose
 from homework.models import DosingProfile, HomeworkPlan, PlanStatus, ReplyKind
+from homework.schedule import scheduled_dates
 
 
 def _plan(plan_id: int, client_id: int) -> HomeworkPlan | None:
@@ -38,7 +39,7 @@ def plan_page(request: HttpRequest, token: str) -> HttpResponse:
     if plan is None:
         return render(request, "homework/link_problem.html", {"problem": "invalid"}, status=404)
     today = selectors.plan_today(plan)
-    is_session_day = bool(services.scheduled_dates(plan, today, today))
+    is_session_day = bool(scheduled_dates(plan, today, today))
     message = ""
     if request.method == "POST":
         exercise_id = request.POST.get("exercise")

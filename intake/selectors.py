@@ -10,6 +10,7 @@ from django.utils import timezone
 from clinic.core.models import Client, Role, User
 from clinic.core.selectors import list_clients_for
 from intake.models import (
+    CulpritSuggestion,
     IntakeInvitation,
     PainRating,
     QuestionnaireKind,
@@ -96,3 +97,12 @@ def odi_series(client: Client) -> QuerySet[Submission]:
     return Submission.objects.filter(
         client=client, questionnaire__kind=QuestionnaireKind.ODI, odi_score__isnull=False
     ).order_by("submitted_at", "id")
+
+
+def get_suggestion_for_client(*, suggestion_id: int, client: Client) -> CulpritSuggestion | None:
+    """One rule suggestion made from this client's intake, or None."""
+    return (
+        CulpritSuggestion.objects.filter(pk=suggestion_id, submission__client=client)
+        .select_related("muscle", "submission")
+        .first()
+    )

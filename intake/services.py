@@ -9,14 +9,14 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from clinic.core import services as clinic_services
 from clinic.core.audit import record_audit
-from clinic.core.errors import Conflict, NotAllowed
+from clinic.core.errors import Conflict, InvalidInput, NotAllowed
 from clinic.core.models import AuditAction, Client, Clinic, Muscle, Role, User
+from clinic.core.signing import Purpose, make_token, read_token
 from clinic.notifications import rendering
 from clinic.notifications import services as notifications
 from intake import defaults
@@ -35,9 +35,6 @@ from intake.models import (
     Submission,
 )
 from intake.vocabulary import REGION_BY_CODE
-
-TOKEN_SALT = "intake.invitation"
-
 
 # --- questionnaires and rules ---------------------------------------------------------
 
@@ -153,7 +150,7 @@ def create_new_version(*, questionnaire: Questionnaire, created_by: User) -> Que
 
 
 def invitation_token(invitation: IntakeInvitation) -> str:
-    return signing.dumps({"i": invitation.pk}, salt=TOKEN_SALT)
+    return make_token(Purpose.INTAKE_FORM, {"i": invitation.pk})
 
 
 @dataclass(frozen=True)
@@ -164,11 +161,8 @@ class TokenCheck:
 
 def check_token(token: str) -> TokenCheck:
     """What a link is good for; never raises."""
-    try:
-        data = signing.loads(token, salt=TOKEN_SALT)
-    except signing.BadSignature:
-        return TokenCheck("invalid")
-    pk = data.get("i") if isinstance(data, dict) else None
+    data = read_token(Purpose.INTAKE_FORM, token)
+    pk = data.get("i") if data is not None else None
     if not isinstance(pk, int):
         return TokenCheck("invalid")
     invitation = (
@@ -416,8 +410,6 @@ def record_pain(
 ) -> PainRating:
     """Add one 0-10 pain rating to the client's series (once per reference)."""
     if not 0 <= score <= 10:
-        from clinic.core.errors import InvalidInput
-
         raise InvalidInput(fields={"score": ["Pain is rated from 0 to 10."]})
     if reference:
         existing = PainRating.objects.filter(source=source, reference=reference).first()

@@ -5,6 +5,7 @@ nobody else reads them at all."""
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
@@ -46,6 +47,40 @@ def list_templates_for(user: User) -> QuerySet[NoteTemplate]:
     if not can_read_notes(user) or user.clinic_id is None:
         return NoteTemplate.objects.none()
     return NoteTemplate.objects.filter(clinic_id=user.clinic_id)
+
+
+def get_note(note_id: int) -> SessionNote:
+    """One note with its client and clinic (unscoped: the caller has checked access)."""
+    return SessionNote.objects.select_related("client__clinic").get(pk=note_id)
+
+
+def get_latest_signed_note(client: Client) -> SessionNote | None:
+    return (
+        SessionNote.objects.filter(client=client, status=NoteStatus.SIGNED)
+        .order_by("-seen_at", "-id")
+        .first()
+    )
+
+
+def get_last_signed_visit_at(client: Client) -> datetime | None:
+    """When the client was last seen, by their newest signed note."""
+    return (
+        SessionNote.objects.filter(client=client, status=NoteStatus.SIGNED)
+        .order_by("-seen_at")
+        .values_list("seen_at", flat=True)
+        .first()
+    )
+
+
+def list_muscles_by_role(note: SessionNote | None, role: str) -> dict[int, set[str]]:
+    """Muscle id -> the sides on which the note records that role (e.g. culprits)."""
+    found: dict[int, set[str]] = defaultdict(set)
+    if note is not None:
+        for muscle_id, side in MuscleFinding.objects.filter(note=note, role=role).values_list(
+            "muscle_id", "side"
+        ):
+            found[muscle_id].add(side)
+    return found
 
 
 def findings_for_chart(notes: list[SessionNote]) -> list[tuple[str, str, str]]:

@@ -8,6 +8,8 @@ from typing import Any
 
 from clinic.core.audit import record_audit_many
 from clinic.core.models import AuditAction, Client, User
+from homework import selectors as homework_selectors
+from homework.models import HomeworkPlan, PlanStatus
 from intake import selectors as intake_selectors
 from intake.models import QuestionnaireKind, Submission
 from intake.vocabulary import REGION_BY_CODE, TRIGGERS
@@ -99,9 +101,6 @@ def build(*, client: Client, reader: User) -> dict[str, Any]:
 
 def _homework(client: Client) -> dict[str, Any] | None:
     """The live plan's adherence and the alerts, for before the next visit."""
-    from homework import selectors as homework_selectors
-    from homework.models import HomeworkPlan, PlanStatus
-
     plan = (
         HomeworkPlan.objects.filter(
             client=client, status__in=(PlanStatus.ACTIVE, PlanStatus.PAUSED)

@@ -243,6 +243,14 @@ class BookingChannel(models.TextChoices):
     ADMIN = "admin", "Admin"
 
 
+# The PostgreSQL exclusion constraints (migration 0002), by name: a refused
+# booking is told apart by the constraint the database names.
+THERAPIST_OVERLAP = "appointment_no_therapist_overlap"
+ROOM_OVERLAP = "appointment_no_room_overlap"
+CLIENT_OVERLAP = "appointment_no_client_overlap"
+OVERLAP_CONSTRAINTS = frozenset({THERAPIST_OVERLAP, ROOM_OVERLAP, CLIENT_OVERLAP})
+
+
 class Appointment(models.Model):
     """One visit. ``block_start``/``block_end`` add the service's buffers; the
     PostgreSQL exclusion constraints forbid two active blocks of one therapist
@@ -335,7 +343,8 @@ class Appointment(models.Model):
         return self.status in ACTIVE_STATUSES
 
 
-def _calendar_token() -> str:
+def new_calendar_token() -> str:
+    """A fresh secret for a therapist's calendar address."""
     return secrets.token_urlsafe(32)
 
 
@@ -345,7 +354,7 @@ class CalendarFeed(models.Model):
     therapist = models.OneToOneField(
         "clinic.Therapist", on_delete=models.CASCADE, related_name="calendar_feed"
     )
-    token = models.CharField(max_length=64, unique=True, default=_calendar_token)
+    token = models.CharField(max_length=64, unique=True, default=new_calendar_token)
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:

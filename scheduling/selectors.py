@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Q, QuerySet
 
-from clinic.core.models import Client, Location, Role, Therapist, User
+from clinic.core.models import Client, Clinic, Location, Role, Therapist, User
 from scheduling.models import (
     ACTIVE_STATUSES,
     Appointment,
@@ -111,15 +111,48 @@ def list_day_for(user: User, *, location: Location, day: date) -> QuerySet[Appoi
     )
 
 
+@dataclass(frozen=True)
+class BookingWindow:
+    """When a new booking may start: from ``not_before``, up to ``not_after``
+    (None: no horizon)."""
+
+    not_before: datetime
+    not_after: datetime | None
+
+
+def get_booking_window(*, clinic: Clinic, as_client: bool, now: datetime) -> BookingWindow:
+    """The one statement of the booking notice and horizon: clients book at
+    least the clinic's notice ahead and at most its horizon; staff from now on."""
+    if not as_client:
+        return BookingWindow(not_before=now, not_after=None)
+    return BookingWindow(
+        not_before=now + timedelta(minutes=clinic.min_booking_notice_minutes),
+        not_after=now + timedelta(days=clinic.booking_horizon_days),
+    )
+
+
 # --- locks (always in this order: therapist, then room, then appointments) ----------
 
 
 def lock_therapist(therapist: Therapist) -> Therapist:
-    return Therapist.objects.select_for_update().get(pk=therapist.pk)
+    return lock_therapist_by_id(therapist.pk)
+
+
+def lock_therapist_by_id(therapist_id: int) -> Therapist:
+    return Therapist.objects.select_for_update().get(pk=therapist_id)
 
 
 def lock_room(room: Room) -> Room:
     return Room.objects.select_for_update().get(pk=room.pk)
+
+
+def lock_waitlist_entry(entry_id: int) -> WaitlistEntry:
+    """A waiting client's place (taken after the therapist, like an appointment)."""
+    return (
+        WaitlistEntry.objects.select_for_update(of=("self",))
+        .select_related("client")
+        .get(pk=entry_id)
+    )
 
 
 def lock_appointment(appointment: Appointment) -> Appointment:

@@ -7,9 +7,13 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
+from django.db import connection
 from rest_framework.test import APIClient
 
 from clinic.core.models import Client, Clinic, Location, Role, Therapist, User
@@ -19,6 +23,13 @@ from tests.clinic.factories import (
     LocationFactory,
     TherapistFactory,
     UserFactory,
+)
+from tests.support.processes import (
+    CeleryWorker,
+    RedisServer,
+    SmtpSink,
+    can_run_worker_stack,
+    worker_env,
 )
 
 PERSONAS = [
@@ -46,8 +57,6 @@ def _isolated_var_dir(settings, tmp_path) -> None:
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     # Throttle counters live in the cache; one test's sign-ins must not count for the next.
-    from django.core.cache import cache
-
     cache.clear()
     yield
     cache.clear()
@@ -58,8 +67,6 @@ def _fresh_content_types():
     # A transactional test's flush recreates content types with new ids; a
     # cached old id would then break the next test's foreign keys.
     yield
-    from django.contrib.contenttypes.models import ContentType
-
     ContentType.objects.clear_cache()
 
 
@@ -166,19 +173,7 @@ def worker_stack(tmp_path, clinic):
     """A private redis-server, an SMTP sink on loopback and a way to start
     Celery workers (beat embedded) against this test's PostgreSQL database.
     Needs a transactional database (the worker is another process)."""
-    import os
-
-    from django.db import connection
-
-    from tests.support.processes import (
-        CAN_RUN_WORKER_STACK,
-        CeleryWorker,
-        RedisServer,
-        SmtpSink,
-        worker_env,
-    )
-
-    if not CAN_RUN_WORKER_STACK:
+    if not can_run_worker_stack():
         if os.environ.get("CLINIC_REQUIRE_SERVICES") == "1":
             pytest.fail("the worker tests need PostgreSQL and redis-server")
         pytest.skip("needs PostgreSQL as the database and redis-server on PATH")

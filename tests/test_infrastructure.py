@@ -8,6 +8,8 @@ import os
 import pytest
 from django.db import connection
 
+from clinic.project.celery import app
+
 REQUIRED = os.environ.get("CLINIC_REQUIRE_SERVICES") == "1"
 pytestmark = pytest.mark.skipif(not REQUIRED, reason="runs when CI sets CLINIC_REQUIRE_SERVICES=1")
 
@@ -20,8 +22,6 @@ def test_the_database_is_postgresql(db):
 
 
 def test_the_broker_is_a_reachable_redis():
-    from clinic.project.celery import app
-
     assert app.conf.broker_url.startswith("redis://")
     with app.connection_for_write() as conn:
         conn.ensure_connection(max_retries=1, timeout=3)

@@ -10,14 +10,13 @@ from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
-from django.core import signing
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 
 from clinic.core.models import Channel, Client, User
+from clinic.core.signing import Purpose, make_token, read_token
 
-UNSUBSCRIBE_SALT = "clinic.notifications.unsubscribe"
 _PARTS = {Channel.EMAIL: ("subject.txt", "email.txt", "email.html"), Channel.SMS: ("sms.txt",)}
 
 
@@ -49,14 +48,15 @@ def unsubscribe_token(*, client: Client | None = None, user: User | None = None)
         payload = {"u": user.pk}
     else:
         raise ValueError("an unsubscribe token needs a client or a user")
-    return signing.dumps(payload, salt=UNSUBSCRIBE_SALT, compress=True)
+    return make_token(Purpose.UNSUBSCRIBE, payload)
 
 
-def read_unsubscribe_token(token: str) -> dict[str, int]:
-    """The recipient a link was made for; raises signing.BadSignature if forged."""
-    data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-    if not isinstance(data, dict) or not ({"c", "u"} & set(data)):
-        raise signing.BadSignature("not an unsubscribe token")
+def read_unsubscribe_token(token: str) -> dict[str, int] | None:
+    """The recipient a link was made for (``{"c": client}`` or ``{"u": user}``);
+    None when the token is forged or made for something else."""
+    data = read_token(Purpose.UNSUBSCRIBE, token)
+    if data is None or not ({"c", "u"} & set(data)):
+        return None
     return data
 
 

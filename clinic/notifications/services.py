@@ -3,7 +3,7 @@
 1. ``enqueue`` writes a pending row in the caller's transaction (a rolled-back
    booking leaves no message). The idempotency key is unique: enqueueing the
    same key again returns the row that is there.
-2. ``dispatch_due`` (Celery beat, every 30 s) claims due rows with
+2. ``tasks.dispatch_due`` (Celery beat, every 30 s) claims due rows (``claim_due``) with
    ``SELECT ... FOR UPDATE SKIP LOCKED`` (SQLite: the IMMEDIATE transaction
    serializes claimers), puts them under a lease with a fresh claim token,
    and after commit hands them in chunks to ``send_notifications`` tasks.
@@ -27,7 +27,6 @@ import random
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -281,32 +280,40 @@ def _quiet_hours_end(row: Notification, now: datetime) -> datetime | None:
     )
 
 
-def dispatch_due(*, now: datetime, batch_size: int | None = None) -> int:
-    """Claim up to ``batch_size`` due rows and hand them to send tasks after
-    commit. Returns how many were claimed; a full batch asks for another sweep
-    straight away, so a backlog drains without waiting for the next beat.
+@dataclass(frozen=True)
+class Claim:
+    """Rows put under one lease by one sweep, to be handed to send tasks."""
+
+    ids: list[int]
+    token: str
+    full: bool  # the batch was full: more rows may be due
+
+    def chunks(self, size: int) -> list[list[int]]:
+        return [self.ids[start : start + size] for start in range(0, len(self.ids), size)]
+
+
+@transaction.atomic
+def claim_due(*, now: datetime, batch_size: int | None = None) -> Claim:
+    """Claim up to ``batch_size`` due rows under a lease, with one claim token.
 
     Two statements under the lock: the due ids (``FOR UPDATE SKIP LOCKED``, so
     concurrent sweeps never claim the same row), then one UPDATE that puts
-    them under a lease with one claim token for the batch.
+    them under a lease with one claim token for the batch. Handing the claim
+    to send tasks is the caller's (``tasks.dispatch_due``), after commit.
     """
-    from clinic.notifications import tasks
-
     batch_size = batch_size or settings.NOTIFICATIONS_BATCH_SIZE
     lease = timedelta(seconds=settings.NOTIFICATIONS_LEASE_SECONDS)
-    with transaction.atomic():
-        ids = list(
-            Notification.objects.select_for_update(skip_locked=True)
-            .filter(
-                Q(status=Status.PENDING, next_attempt_at__lte=now)
-                | Q(status=Status.SENDING, lease_expires_at__lte=now)
-            )
-            .order_by("next_attempt_at", "id")
-            .values_list("id", flat=True)[:batch_size]
+    ids = list(
+        Notification.objects.select_for_update(skip_locked=True)
+        .filter(
+            Q(status=Status.PENDING, next_attempt_at__lte=now)
+            | Q(status=Status.SENDING, lease_expires_at__lte=now)
         )
-        if not ids:
-            return 0
-        token = uuid.uuid4().hex
+        .order_by("next_attempt_at", "id")
+        .values_list("id", flat=True)[:batch_size]
+    )
+    token = uuid.uuid4().hex
+    if ids:
         Notification.objects.filter(pk__in=ids).update(
             status=Status.SENDING,
             claim_token=token,
@@ -314,14 +321,7 @@ def dispatch_due(*, now: datetime, batch_size: int | None = None) -> int:
             attempts=F("attempts") + 1,
             updated_at=now,
         )
-        chunk = settings.NOTIFICATIONS_TASK_CHUNK
-        for start in range(0, len(ids), chunk):
-            transaction.on_commit(
-                partial(tasks.send_notifications.delay, ids[start : start + chunk], token)
-            )
-        if len(ids) == batch_size:
-            transaction.on_commit(tasks.dispatch_due_notifications.delay)
-    return len(ids)
+    return Claim(ids=ids, token=token, full=len(ids) == batch_size)
 
 
 # --- sending -----------------------------------------------------------------------

@@ -1,29 +1,22 @@
 """Homework's writes, one function per use case."""
 
 from homework.services.alerts import check_all_plans, check_low_adherence, check_pain_rising
+from homework.services.links import plan_token, read_plan_token, read_reply_token, reply_token
 from homework.services.plans import (
     add_item,
-    check_item_safety,
     pause_plan,
     propose_plan,
     publish_plan,
     remove_item,
     reorder_items,
     resume_plan,
-    scheduled_dates,
     stop_plan,
     update_item,
     update_plan,
 )
-from homework.services.reminders import (
-    materialize_due,
-    materialize_reminders,
-    plan_token,
-    read_plan_token,
-    read_reply_token,
-    reply_token,
-)
+from homework.services.reminders import materialize_due, materialize_reminders
 from homework.services.replies import record_reply
+from homework.services.safety import check_item_safety
 from homework.services.setup import ensure_homework_setup
 
 __all__ = [
@@ -46,7 +39,6 @@ __all__ = [
     "reorder_items",
     "reply_token",
     "resume_plan",
-    "scheduled_dates",
     "stop_plan",
     "update_item",
     "update_plan",

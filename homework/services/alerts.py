@@ -11,12 +11,11 @@ from django.utils import timezone
 
 from clinic.notifications import rendering
 from clinic.notifications import services as notifications
+from homework import selectors
 from homework.models import AlertKind, HomeworkAlert, HomeworkPlan, PlanStatus, ReplyKind
 
 
 def _raise(plan: HomeworkPlan, kind: str, detail: dict[str, Any]) -> HomeworkAlert | None:
-    from homework import selectors
-
     today = selectors.plan_today(plan)
     try:
         with transaction.atomic():
@@ -62,8 +61,6 @@ def check_pain_rising(plan: HomeworkPlan) -> HomeworkAlert | None:
 def check_low_adherence(plan: HomeworkPlan) -> HomeworkAlert | None:
     """Adherence over the last 7 days (to yesterday) under the clinic's
     threshold; at most one such alert a week."""
-    from homework import selectors
-
     today = selectors.plan_today(plan)
     first, last = today - timedelta(days=7), today - timedelta(days=1)
     if plan.start_date is None or plan.start_date > first:

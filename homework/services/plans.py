@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from datetime import date, time, timedelta
+from datetime import time, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -14,9 +13,9 @@ from clinic.core.audit import record_audit
 from clinic.core.errors import Conflict, InvalidInput, NotAllowed
 from clinic.core.models import AuditAction, Client, Role, Therapist, User
 from clinic.core.selectors import has_client_relationship
-from clinic.notifications import rendering
+from clinic.core.services import full_clean_or_400
 from clinic.notifications import services as notifications
-from homework.errors import ContraindicatedExercise, PlanNotEditable, VictimMuscleStretch
+from homework.errors import PlanNotEditable
 from homework.models import (
     AreaPriority,
     DosingProfile,
@@ -25,10 +24,19 @@ from homework.models import (
     HomeworkPlan,
     PlanItem,
     PlanStatus,
-    TargetEffect,
+)
+from homework.schedule import default_days
+from homework.services.links import plan_page_url
+from homework.services.reminders import materialize_reminders
+from homework.services.safety import (
+    check_item_safety,
+    client_contraindications,
+    latest_victims,
+    safety_warnings,
 )
 from homework.services.setup import DEFAULT_AREA_ORDER, ensure_homework_setup
-from notes.models import FindingRole, NoteStatus, SessionNote
+from notes import selectors as notes_selectors
+from notes.models import FindingRole, SessionNote
 
 # Kinds that treat a short culprit (strengthening it is not the treatment).
 TREATS_CULPRITS = (
@@ -57,81 +65,6 @@ def _editable(plan: HomeworkPlan, by: User) -> HomeworkPlan:
     return plan
 
 
-# --- safety ----------------------------------------------------------------------------------
-
-
-def _sides_overlap(a: str, b: str) -> bool:
-    return a == b or "both" in (a, b) or "" in (a, b)
-
-
-def latest_victims(client: Client) -> dict[int, set[str]]:
-    """Victim muscles (and sides) in the client's latest signed note."""
-    note = (
-        SessionNote.objects.filter(client=client, status=NoteStatus.SIGNED)
-        .order_by("-seen_at", "-id")
-        .first()
-    )
-    victims: dict[int, set[str]] = defaultdict(set)
-    if note is not None:
-        for muscle_id, side in note.findings.filter(role=FindingRole.VICTIM).values_list(
-            "muscle_id", "side"
-        ):
-            victims[muscle_id].add(side)
-    return victims
-
-
-def client_contraindications(client: Client) -> set[str]:
-    """The intake's contraindications, with blood thinners as one more."""
-    from intake import selectors as intake_selectors
-
-    submission = intake_selectors.latest_intake(client)
-    if submission is None:
-        return set()
-    codes = set(submission.contraindications)
-    if submission.anticoagulants:
-        codes.add("anticoagulants")
-    return codes
-
-
-def safety_warnings(
-    exercise: Exercise, side: str, *, victims: dict[int, set[str]], contraindications: set[str]
-) -> tuple[list[str], list[str]]:
-    """(victim warnings, contraindication warnings) for one exercise on one side."""
-    victim_warnings = []
-    for target in exercise.targets.all():
-        if target.effect != TargetEffect.LENGTHENED or target.muscle_id not in victims:
-            continue
-        if any(_sides_overlap(side, v) for v in victims[target.muscle_id]):
-            victim_warnings.append(
-                f"Stretches {target.muscle.name}, recorded as a victim "
-                f"({', '.join(sorted(s or 'midline' for s in victims[target.muscle_id]))})."
-            )
-    contra = sorted(set(exercise.contraindications) & contraindications)
-    contra_warnings = [f"Unsuitable with: {code.replace('_', ' ')}." for code in contra]
-    return victim_warnings, contra_warnings
-
-
-def check_item_safety(
-    *, client: Client, exercise: Exercise, side: str, override_reason: str
-) -> list[str]:
-    """Refuse an item that stretches a recorded victim on its side, or that the
-    intake contraindicates, unless the therapist gives a reason; return the
-    warnings the item then carries."""
-    victim, contra = safety_warnings(
-        exercise,
-        side,
-        victims=latest_victims(client),
-        contraindications=client_contraindications(client),
-    )
-    if override_reason.strip():
-        return victim + contra
-    if victim:
-        raise VictimMuscleStretch(fields={"override_reason": victim})
-    if contra:
-        raise ContraindicatedExercise(fields={"override_reason": contra})
-    return []
-
-
 # --- proposing ---------------------------------------------------------------------------------
 
 
@@ -140,35 +73,19 @@ def _area_rank(clinic_id: int) -> dict[str, int]:
     return ranks or {area: i for i, area in enumerate(DEFAULT_AREA_ORDER, start=1)}
 
 
-def _default_days(per_week: int) -> list[int]:
-    spreads = {
-        1: [2],
-        2: [1, 4],
-        3: [0, 2, 4],
-        4: [0, 1, 3, 4],
-        5: [0, 1, 2, 3, 4],
-        6: [0, 1, 2, 3, 4, 5],
-    }
-    return spreads.get(per_week, list(range(7)))
-
-
 @transaction.atomic
 def propose_plan(*, note: SessionNote, proposed_by: User) -> HomeworkPlan:
     """A draft plan from a signed note: exercises whose primary targets are the
     note's culprit muscles, on their sides, ordered by the clinic's area
     priority, with the clinic's dose. Nothing that stretches a recorded victim
     or that the intake contraindicates is proposed."""
-    note = SessionNote.objects.select_related("client__clinic").get(pk=note.pk)
+    note = notes_selectors.get_note(note.pk)
     therapist = _therapist_for(proposed_by, note.client)
-    if note.status != NoteStatus.SIGNED:
+    if not note.is_signed:
         raise Conflict("Sign the note first: the plan is built from its findings.")
     clinic = note.client.clinic
     ensure_homework_setup(clinic)
-    culprits: dict[int, set[str]] = defaultdict(set)
-    for muscle_id, side in note.findings.filter(role=FindingRole.CULPRIT).values_list(
-        "muscle_id", "side"
-    ):
-        culprits[muscle_id].add(side)
+    culprits = notes_selectors.list_muscles_by_role(note, FindingRole.CULPRIT)
     if not culprits:
         raise Conflict("The note records no culprit muscles to build a plan from.")
     victims = latest_victims(note.client)
@@ -211,7 +128,7 @@ def propose_plan(*, note: SessionNote, proposed_by: User) -> HomeworkPlan:
         therapist=therapist,
         source_note=note,
         dosing_profile=default_profile,
-        days_of_week=_default_days(per_week),
+        days_of_week=default_days(per_week),
         time_of_day=time(18, 0),
         zone_name=note.client.zone_name,
         start_date=today + timedelta(days=1),
@@ -270,8 +187,6 @@ def add_item(
         safety_warnings=warnings,
         **dose,
     )
-    from clinic.core.services import full_clean_or_400
-
     full_clean_or_400(item, exclude=["plan", "exercise", "for_culprit"])
     item.save()
     record_audit(
@@ -302,8 +217,6 @@ def update_item(
         changes["side"] = side
     for name, value in changes.items():
         setattr(item, name, value)
-    from clinic.core.services import full_clean_or_400
-
     full_clean_or_400(item, exclude=["plan", "exercise", "for_culprit"])
     item.save()
     record_audit(
@@ -367,8 +280,6 @@ def update_plan(*, plan: HomeworkPlan, changed_by: User, **changes: Any) -> Home
         plan.schedule_version += 1
     plan.save()
     if schedule_changed and plan.status == PlanStatus.ACTIVE:
-        from homework.services.reminders import materialize_reminders
-
         notifications.cancel_pending_for(about=plan, reason="The homework schedule changed.")
         materialize_reminders(now=timezone.now(), plan_ids=[plan.pk])
     record_audit(
@@ -384,18 +295,10 @@ def update_plan(*, plan: HomeworkPlan, changed_by: User, **changes: Any) -> Home
 # --- life of a plan -------------------------------------------------------------------------------
 
 
-def plan_page_url(plan: HomeworkPlan) -> str:
-    from homework.services.reminders import plan_token
-
-    return rendering.absolute_url(f"/homework/plan/{plan_token(plan)}/")
-
-
 @transaction.atomic
 def publish_plan(*, plan: HomeworkPlan, published_by: User) -> HomeworkPlan:
     """Start the plan: it replaces the client's previous one, the client gets a
     message with their plan page, and reminders are scheduled."""
-    from homework.services.reminders import materialize_reminders
-
     plan = _editable(plan, published_by)
     if plan.status != PlanStatus.DRAFT:
         raise Conflict("Only a draft is published.")
@@ -473,8 +376,6 @@ def pause_plan(*, plan: HomeworkPlan, paused_by: User) -> HomeworkPlan:
 
 @transaction.atomic
 def resume_plan(*, plan: HomeworkPlan, resumed_by: User) -> HomeworkPlan:
-    from homework.services.reminders import materialize_reminders
-
     plan = _set_status(
         plan, resumed_by, expected=(PlanStatus.PAUSED,), status=PlanStatus.ACTIVE, reason=""
     )
@@ -491,18 +392,3 @@ def stop_plan(*, plan: HomeworkPlan, stopped_by: User) -> HomeworkPlan:
         status=PlanStatus.STOPPED,
         reason="The homework plan was stopped.",
     )
-
-
-def scheduled_dates(plan: HomeworkPlan, first: date, last: date) -> list[date]:
-    """The plan's session dates between two dates (inclusive)."""
-    if not plan.days_of_week or plan.start_date is None:
-        return []
-    start = max(first, plan.start_date)
-    end = min(last, plan.end_date) if plan.end_date else last
-    out = []
-    day = start
-    while day <= end:
-        if day.weekday() in plan.days_of_week:
-            out.append(day)
-        day += timedelta(days=1)
-    return out

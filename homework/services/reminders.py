@@ -5,71 +5,19 @@ signed links to reply. Idempotent by key: running it again adds nothing."""
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.core import signing
 from django.db.models import F
 from django.utils import timezone
 
-from clinic.notifications import rendering
 from clinic.notifications import services as notifications
 from homework.models import HomeworkPlan, PlanStatus
-from homework.services.plans import scheduled_dates
+from homework.schedule import scheduled_dates, session_instant
+from homework.services.links import plan_page_url, reply_token, reply_url
 
 DAYS_AHEAD = 14
-REPLY_SALT = "homework.reply"
-PLAN_SALT = "homework.plan"
 REPLY_LINK_DAYS = 21  # a reminder's links work for three weeks
-
-
-def plan_token(plan: HomeworkPlan) -> str:
-    return signing.dumps({"p": plan.pk, "c": plan.client_id}, salt=PLAN_SALT)
-
-
-def reply_token(plan: HomeworkPlan, day: date, kind: str) -> str:
-    return signing.dumps(
-        {"p": plan.pk, "c": plan.client_id, "d": day.isoformat(), "k": kind}, salt=REPLY_SALT
-    )
-
-
-@dataclass(frozen=True)
-class ReplyLink:
-    plan_id: int
-    client_id: int
-    day: date
-    kind: str
-
-
-def read_reply_token(token: str) -> ReplyLink | None:
-    """The reply a link stands for; None when forged, garbled or expired."""
-    try:
-        data = signing.loads(token, salt=REPLY_SALT, max_age=timedelta(days=REPLY_LINK_DAYS))
-        return ReplyLink(
-            int(data["p"]), int(data["c"]), date.fromisoformat(data["d"]), str(data["k"])
-        )
-    except (signing.BadSignature, KeyError, TypeError, ValueError):
-        return None
-
-
-def read_plan_token(token: str) -> tuple[int, int] | None:
-    try:
-        data = signing.loads(token, salt=PLAN_SALT)
-        return int(data["p"]), int(data["c"])
-    except (signing.BadSignature, KeyError, TypeError, ValueError):
-        return None
-
-
-def session_instant(plan: HomeworkPlan, day: date) -> datetime:
-    """The plan's time of day on ``day`` in the client's zone, as UTC."""
-    assert plan.time_of_day is not None
-    zone = ZoneInfo(plan.zone_name or plan.client.zone_name)
-    return datetime.combine(day, plan.time_of_day, tzinfo=zone).astimezone(UTC)
-
-
-def _link(token: str) -> str:
-    return rendering.absolute_url(f"/homework/reply/{token}/")
 
 
 def materialize_reminders(*, now: datetime, plan_ids: list[int] | None = None) -> int:
@@ -98,7 +46,7 @@ def materialize_reminders(*, now: datetime, plan_ids: list[int] | None = None) -
         written_through[last].append(plan.pk)
         if first > last:
             continue
-        page = rendering.absolute_url(f"/homework/plan/{plan_token(plan)}/")
+        page = plan_page_url(plan)
         for day in scheduled_dates(plan, first, last):
             when = session_instant(plan, day)
             if when <= now:
@@ -113,9 +61,9 @@ def materialize_reminders(*, now: datetime, plan_ids: list[int] | None = None) -
                         "day_name": f"{day:%A} {day.day} {day:%B}",
                         "therapist": plan.therapist.display_name,
                         "plan_url": page,
-                        "done_url": _link(reply_token(plan, day, "done")),
-                        "skipped_url": _link(reply_token(plan, day, "skipped")),
-                        "pain_url": _link(reply_token(plan, day, "pain")),
+                        "done_url": reply_url(reply_token(plan, day, "done")),
+                        "skipped_url": reply_url(reply_token(plan, day, "skipped")),
+                        "pain_url": reply_url(reply_token(plan, day, "pain")),
                     },
                     send_after=when,
                     idempotency_key=f"homework-{plan.pk}-v{plan.schedule_version}-{day.isoformat()}",

@@ -10,7 +10,10 @@ from django.utils import timezone
 
 from clinic.core.errors import InvalidInput, NotAllowed
 from homework.models import Exercise, HomeworkPlan, HomeworkReply, PlanStatus, ReplyKind
-from homework.services.plans import scheduled_dates
+from homework.schedule import scheduled_dates
+from homework.services.alerts import check_pain_rising
+from intake import services as intake_services
+from intake.models import PainSource
 
 
 def _check(plan: HomeworkPlan, day: date, kind: str, pain_score: int | None) -> None:
@@ -70,10 +73,6 @@ def record_reply(
     except IntegrityError:  # a simultaneous tap got there first
         return HomeworkReply.objects.get(**lookup), False
     if kind == ReplyKind.PAIN:
-        from homework.services.alerts import check_pain_rising
-        from intake import services as intake_services
-        from intake.models import PainSource
-
         assert pain_score is not None
         intake_services.record_pain(
             client=plan.client,

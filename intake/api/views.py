@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from clinic.core.api.permissions import ALL_ROLES, STAFF, RolePolicy
 from clinic.core.api.views import ScopedQuerysetMixin, _user
 from clinic.core.audit import record_audit_many
+from clinic.core.errors import InvalidInput
 from clinic.core.models import AuditAction, Client, Role
 from clinic.core.selectors import list_clients_for
 from intake import selectors, services
@@ -101,8 +102,6 @@ class SendLinkView(APIView):
                 .first()
             )
             if corrects is None:
-                from clinic.core.errors import InvalidInput
-
                 raise InvalidInput(fields={"corrects": ["No such submission for this client."]})
         invitation = services.send_intake_link(
             client=client,

@@ -21,9 +21,11 @@ from clinic.core.audit import record_audit_many
 from clinic.core.errors import InvalidInput
 from clinic.core.models import AuditAction, Client, Role
 from clinic.core.selectors import list_clients_for
+from intake import selectors as intake_selectors
 from notes import clinical_charts, selectors, services
 from notes.api import serializers as s
 from notes.models import MuscleFinding, NoteTemplate, SessionNote, TugOfWar
+from scheduling.selectors import list_appointments_for
 
 READERS = frozenset({Role.THERAPIST, Role.OWNER})
 WRITERS = frozenset({Role.THERAPIST})
@@ -94,8 +96,6 @@ class NoteViewSet(
             raise InvalidInput(fields={"client": ["No such client of yours."]})
         appointment = None
         if v.get("appointment"):
-            from scheduling.selectors import list_appointments_for
-
             appointment = list_appointments_for(user).filter(pk=v["appointment"]).first()
             if appointment is None:
                 raise InvalidInput(fields={"appointment": ["No such appointment of yours."]})
@@ -181,17 +181,11 @@ class NoteViewSet(
     @extend_schema(request=s.SuggestionAcceptSerializer, responses={201: s.FindingSerializer})
     @action(detail=True, methods=["post"], url_path="accept-suggestion")
     def accept_suggestion(self, request: Request, pk: str | None = None) -> Response:
-        from intake.models import CulpritSuggestion
-
         note = self.get_object()
         data = s.SuggestionAcceptSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        suggestion = (
-            CulpritSuggestion.objects.filter(
-                pk=data.validated_data["suggestion"], submission__client=note.client
-            )
-            .select_related("muscle", "submission")
-            .first()
+        suggestion = intake_selectors.get_suggestion_for_client(
+            suggestion_id=data.validated_data["suggestion"], client=note.client
         )
         if suggestion is None:
             raise InvalidInput(fields={"suggestion": ["No such suggestion for this client."]})

@@ -81,19 +81,18 @@ class SlotsView(APIView):
         zone = ZoneInfo(location.timezone)
         start = datetime.combine(data["start"], time.min, tzinfo=zone)
         end = datetime.combine(data["end"] + timedelta(days=1), time.min, tzinfo=zone)
-        now = timezone.now()
-        not_before = now
-        if user.role == Role.CLIENT:
-            clinic = location.clinic
-            not_before = now + timedelta(minutes=clinic.min_booking_notice_minutes)
-            end = min(end, now + timedelta(days=clinic.booking_horizon_days))
+        window = selectors.get_booking_window(
+            clinic=location.clinic, as_client=user.role == Role.CLIENT, now=timezone.now()
+        )
+        if window.not_after is not None:
+            end = min(end, window.not_after)
         slots = selectors.search_slots(
             service=service,
             location=location,
             therapist=data.get("therapist"),
             start=start,
             end=end,
-            not_before=not_before,
+            not_before=window.not_before,
         )
         return Response(
             [

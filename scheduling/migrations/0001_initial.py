@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
                 (
                     "token",
                     models.CharField(
-                        default=scheduling.models._calendar_token, max_length=64, unique=True
+                        default=scheduling.models.new_calendar_token, max_length=64, unique=True
                     ),
                 ),
                 ("created_at", models.DateTimeField(default=django.utils.timezone.now)),

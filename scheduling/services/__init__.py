@@ -5,11 +5,7 @@ from scheduling.services.availability import (
     calendar_feed_for,
     remove_availability_override,
 )
-from scheduling.services.booking import (
-    book_appointment,
-    booking_blockers,
-    reschedule_appointment,
-)
+from scheduling.services.booking import book_appointment, booking_blockers
 from scheduling.services.lifecycle import (
     cancel_appointment,
     check_in_appointment,
@@ -19,8 +15,8 @@ from scheduling.services.lifecycle import (
     mark_no_show,
     update_front_desk_notes,
 )
+from scheduling.services.moves import accept_offer, reschedule_appointment
 from scheduling.services.waitlist import (
-    accept_offer,
     join_waitlist,
     leave_waitlist,
     offer_freed_slot,

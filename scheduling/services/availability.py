@@ -10,12 +10,14 @@ from django.db import transaction
 from clinic.core.audit import record_audit
 from clinic.core.errors import Conflict, InvalidInput, NotAllowed
 from clinic.core.models import AuditAction, Location, Role, Therapist, User
+from clinic.core.services import full_clean_or_400
 from scheduling.models import (
     ACTIVE_STATUSES,
     Appointment,
     AvailabilityOverride,
     CalendarFeed,
     OverrideKind,
+    new_calendar_token,
 )
 
 
@@ -60,8 +62,6 @@ def add_availability_override(
         reason=reason,
         created_by=created_by,
     )
-    from clinic.core.services import full_clean_or_400
-
     full_clean_or_400(override, exclude=["created_by"])
     if kind != OverrideKind.EXTRA_HOURS:
         zone = _zone_for(therapist, location)
@@ -111,8 +111,6 @@ def calendar_feed_for(*, therapist: Therapist, rotate: bool = False) -> Calendar
     """The therapist's secret feed; ``rotate`` gives a new address and stops the old."""
     feed, created = CalendarFeed.objects.get_or_create(therapist=therapist)
     if rotate and not created:
-        from scheduling.models import _calendar_token
-
-        feed.token = _calendar_token()
+        feed.token = new_calendar_token()
         feed.save(update_fields=["token"])
     return feed

@@ -1,4 +1,4 @@
-"""Booking and rescheduling.
+"""Booking.
 
 The guarantee against double booking is the database's: on PostgreSQL the
 exclusion constraints on the therapist's, the room's and the client's time
@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from clinic.core.audit import record_audit
+from clinic.core.db import violated_constraint
 from clinic.core.errors import InvalidInput, NotAllowed
 from clinic.core.models import AuditAction, Client, Location, Role, Therapist, User
 from intake import selectors as intake_selectors
@@ -23,8 +24,9 @@ from scheduling import selectors
 from scheduling.errors import BookingNeedsOverride, SlotNotOffered, SlotTaken
 from scheduling.models import (
     ACTIVE_STATUSES,
+    CLIENT_OVERLAP,
+    OVERLAP_CONSTRAINTS,
     Appointment,
-    AppointmentStatus,
     BookingChannel,
     Room,
     Service,
@@ -90,15 +92,12 @@ def _check_slot(
     closures, buffers, notice and horizon for clients) for this therapist."""
     if timezone.is_naive(starts_at):
         raise InvalidInput(fields={"starts_at": ["Give a time with its UTC offset."]})
-    now = timezone.now()
     clinic = location.clinic
-    if as_client:
-        not_before = now + timedelta(minutes=clinic.min_booking_notice_minutes)
-        if starts_at > now + timedelta(days=clinic.booking_horizon_days):
-            why = f"Book at most {clinic.booking_horizon_days} days ahead."
-            raise SlotNotOffered(why, fields={"starts_at": [why]})
-    else:
-        not_before = now
+    window = selectors.get_booking_window(clinic=clinic, as_client=as_client, now=timezone.now())
+    if window.not_after is not None and starts_at > window.not_after:
+        why = f"Book at most {clinic.booking_horizon_days} days ahead."
+        raise SlotNotOffered(why, fields={"starts_at": [why]})
+    not_before = window.not_before
     if starts_at < not_before:
         why = "This time is too soon to book."
         raise SlotNotOffered(why, fields={"starts_at": [why]})
@@ -160,9 +159,10 @@ def _insert(appointment: Appointment) -> Appointment:
         with transaction.atomic():  # a savepoint: the constraint's refusal is ours to answer
             appointment.save(force_insert=True)
     except IntegrityError as exc:
-        if "overlap" in str(exc):
-            if "client_overlap" in str(exc):
-                raise SlotTaken("The client already has an appointment at that time.") from exc
+        constraint = violated_constraint(exc)
+        if constraint == CLIENT_OVERLAP:
+            raise SlotTaken("The client already has an appointment at that time.") from exc
+        if constraint in OVERLAP_CONSTRAINTS:
             raise SlotTaken() from exc
         raise
     return appointment
@@ -250,44 +250,3 @@ def book_appointment(
     if send_messages:
         enqueue_booking_messages(appointment)
     return appointment
-
-
-@transaction.atomic
-def reschedule_appointment(
-    *,
-    appointment: Appointment,
-    starts_at: datetime,
-    rescheduled_by: User,
-    therapist: Therapist | None = None,
-    room: Room | None = None,
-) -> Appointment:
-    """Move a visit: the old one is cancelled as 'rescheduled' and a new one,
-    pointing back to it, is booked; reminders move with it."""
-    from scheduling.services.lifecycle import cancel_appointment
-
-    old = selectors.lock_appointment(appointment)
-    if old.status not in (AppointmentStatus.BOOKED, AppointmentStatus.CONFIRMED):
-        from scheduling.errors import InvalidTransition
-
-        raise InvalidTransition("Only a booked or confirmed appointment can be moved.")
-    cancel_appointment(
-        appointment=old,
-        cancelled_by=rescheduled_by,
-        reason="Rescheduled",
-        notify=False,
-        offer_to_waitlist=True,
-    )
-    new = book_appointment(
-        client=old.client,
-        service=old.service,
-        therapist=therapist or old.therapist,
-        location=old.location,
-        starts_at=starts_at,
-        booked_by=rescheduled_by,
-        channel=old.channel,
-        room=room,
-        override_reason=old.override_reason,
-        front_desk_notes=old.front_desk_notes,
-        rescheduled_from=old,
-    )
-    return new

@@ -11,9 +11,12 @@ from django.utils import timezone
 from clinic.core.audit import record_audit
 from clinic.core.errors import InvalidInput, NotAllowed
 from clinic.core.models import AuditAction, Role, User
+from clinic.notifications import services as notifications
 from scheduling import selectors
 from scheduling.errors import InsideCancellationWindow, InvalidTransition
 from scheduling.models import Appointment, AppointmentStatus
+from scheduling.services.messages import enqueue_cancellation_messages
+from scheduling.services.waitlist import offer_freed_slot
 
 S = AppointmentStatus
 _ALLOWED: dict[str, set[str]] = {
@@ -135,9 +138,6 @@ def cancel_appointment(
     the clinic's cancellation window; staff may, and a late one is flagged.
     Pending reminders are cancelled, the client is told (with an .ics that
     removes the visit) and the freed time is offered to the waitlist."""
-    from scheduling.services.messages import enqueue_cancellation_messages
-    from scheduling.services.waitlist import offer_freed_slot
-
     if not reason.strip():
         raise InvalidInput(fields={"reason": ["Say why the appointment is cancelled."]})
     appointment = _transition(appointment, "cancel")
@@ -164,8 +164,6 @@ def cancel_appointment(
     if notify:
         enqueue_cancellation_messages(appointment, reason=appointment.cancellation_reason)
     else:
-        from clinic.notifications import services as notifications
-
         notifications.cancel_pending_for(about=appointment, reason="The appointment was moved.")
     if offer_to_waitlist:
         offer_freed_slot(appointment)

@@ -1,33 +1,30 @@
 """The waitlist: clients who would take an earlier slot. When a cancellation
 frees a matching slot every waiting client is offered it by message; the
-first to accept books it (the booking rules make sure only one can)."""
+first to accept books it (``moves.accept_offer``; the booking rules make sure
+only one can)."""
 
 from __future__ import annotations
 
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 
 from clinic.core.audit import record_audit
-from clinic.core.errors import Conflict, InvalidInput, NotAllowed
+from clinic.core.errors import InvalidInput, NotAllowed
 from clinic.core.models import AuditAction, Client, Location, Role, Therapist, User
+from clinic.core.signing import Purpose, make_token, read_token
 from clinic.notifications import rendering
 from clinic.notifications import services as notifications
 from scheduling.models import (
     Appointment,
-    BookingChannel,
     Service,
     WaitlistEntry,
     WaitlistOffer,
     WaitlistStatus,
 )
-from scheduling.services.booking import book_appointment
 from scheduling.services.messages import appointment_context
-
-OFFER_SALT = "scheduling.waitlist.offer"
 
 
 @transaction.atomic
@@ -81,19 +78,19 @@ def leave_waitlist(*, entry: WaitlistEntry, removed_by: User) -> WaitlistEntry:
 
 
 def offer_token(offer: WaitlistOffer) -> str:
-    return signing.dumps({"offer": offer.pk}, salt=OFFER_SALT)
+    return make_token(Purpose.WAITLIST_OFFER, {"offer": offer.pk})
 
 
 def read_offer_token(token: str) -> WaitlistOffer | None:
-    try:
-        data = signing.loads(token, salt=OFFER_SALT)
-    except signing.BadSignature:
+    data = read_token(Purpose.WAITLIST_OFFER, token)
+    offer_id = data.get("offer") if data is not None else None
+    if not isinstance(offer_id, int):
         return None
     return (
         WaitlistOffer.objects.select_related(
             "entry__client__clinic", "entry__service", "entry__location", "therapist__user"
         )
-        .filter(pk=data.get("offer"))
+        .filter(pk=offer_id)
         .first()
     )
 
@@ -137,34 +134,3 @@ def offer_freed_slot(appointment: Appointment) -> list[WaitlistOffer]:
         )
         offers.append(offer)
     return offers
-
-
-@transaction.atomic
-def accept_offer(*, offer: WaitlistOffer, accepted_by: User | None) -> Appointment:
-    """Book the offered slot for the waiting client. ``accepted_by`` is None
-    when the client follows the signed link in their message. The first to
-    accept gets it; later ones get SlotTaken."""
-    entry = WaitlistEntry.objects.select_for_update().get(pk=offer.entry_id)
-    if (
-        accepted_by is not None
-        and accepted_by.role == Role.CLIENT
-        and entry.client.user_id != accepted_by.pk
-    ):
-        raise NotAllowed()
-    if entry.status != WaitlistStatus.WAITING:
-        raise Conflict("This waitlist place has already been used or withdrawn.")
-    appointment = book_appointment(
-        client=entry.client,
-        service=entry.service,
-        therapist=offer.therapist,
-        location=entry.location,
-        starts_at=offer.starts_at,
-        booked_by=accepted_by,
-        channel=BookingChannel.WAITLIST,
-    )
-    entry.status = WaitlistStatus.BOOKED
-    entry.booked_appointment = appointment
-    entry.save(update_fields=["status", "booked_appointment"])
-    offer.accepted_at = timezone.now()
-    offer.save(update_fields=["accepted_at"])
-    return appointment

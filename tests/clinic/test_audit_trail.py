@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import DatabaseError, connection, transaction
+from django.test import Client as BrowserClient
 
 from clinic.core.audit import record_audit
 from clinic.core.models import AuditEvent, AuditTrailIsAppendOnly
@@ -46,8 +47,6 @@ def test_the_database_itself_refuses_changes_on_postgresql(event):
 
 
 def test_the_admin_offers_no_way_to_change_or_delete_events(event, owner):
-    from django.test import Client as BrowserClient
-
     owner.is_superuser = True  # even a superuser
     owner.save()
     browser = BrowserClient()

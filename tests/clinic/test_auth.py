@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+from django.test import Client as BrowserClient
 from rest_framework.test import APIClient
+from rest_framework.throttling import ScopedRateThrottle
 
 from tests.clinic.factories import PASSWORD
 
@@ -50,8 +52,6 @@ def test_repeated_failures_lock_the_account_out_even_with_the_right_password(
 
 def test_sign_in_is_throttled_per_address(api, front_desk, settings):
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK}
-    from rest_framework.throttling import ScopedRateThrottle
-
     original = ScopedRateThrottle.THROTTLE_RATES
     ScopedRateThrottle.THROTTLE_RATES = {"login": "3/min"}
     try:
@@ -70,8 +70,6 @@ def test_signing_out_revokes_the_token(api, front_desk):
 
 
 def test_admin_login_is_locked_out_after_repeated_failures(front_desk, settings):
-    from django.test import Client as BrowserClient
-
     browser = BrowserClient(REMOTE_ADDR="192.0.2.44")
     for _ in range(settings.AXES_FAILURE_LIMIT):
         browser.post("/admin/login/", {"username": "frontdesk", "password": "nope"})

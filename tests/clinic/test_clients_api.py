@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from clinic.core.models import AuditEvent, Client
-from tests.clinic.factories import ClientFactory
+from tests.clinic.factories import ClientFactory, ClinicFactory, TherapistFactory, UserFactory
 
 
 def test_front_desk_registers_a_client_with_a_normalised_phone(
@@ -85,8 +85,6 @@ def test_sms_preference_without_a_phone_is_refused_by_the_model_rule(api_as, fro
 
 
 def test_a_care_team_member_from_another_clinic_cannot_be_named(api_as, front_desk):
-    from tests.clinic.factories import ClinicFactory, TherapistFactory, UserFactory
-
     outsider = TherapistFactory(user=UserFactory(clinic=ClinicFactory(), role="therapist"))
     response = api_as("front_desk").post(
         "/api/v1/clients/",

@@ -3,8 +3,11 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
+from django.contrib.staticfiles import finders
+from kombu import Connection
 
 from clinic.core.models import Muscle
+from clinic.project.celery import app
 
 
 def test_healthz_reports_database_and_broker(api, db):
@@ -15,10 +18,6 @@ def test_healthz_reports_database_and_broker(api, db):
 
 
 def test_healthz_is_503_naming_the_broker_when_it_is_down(api, db, monkeypatch):
-    from kombu import Connection
-
-    from clinic.project.celery import app
-
     # A real connection attempt to a port where nothing listens.
     monkeypatch.setattr(app, "connection_for_write", lambda: Connection("redis://127.0.0.1:1/0"))
     response = api.get("/healthz")
@@ -48,8 +47,6 @@ def test_the_docs_page_loads_its_assets_from_this_server(api, db):
     html = page.content.decode()
     assert "swagger-ui" in html
     assert "cdn" not in html.lower() and "https://" not in html
-    from django.contrib.staticfiles import finders
-
     assets = [part.split('"')[0] for part in html.split('src="')[1:] if "swagger" in part]
     assert assets
     for asset in assets:

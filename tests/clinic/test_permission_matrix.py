@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import pytest
 
+from clinic.core.models import Muscle
+from tests.clinic.factories import ClientFactory, ClinicFactory, UserFactory
 from tests.conftest import PERSONAS
 
 # (name, method, url template, body, {persona: expected status})
@@ -116,8 +118,6 @@ def everyone(
     client_record,
     therapist_profile,
 ):
-    from clinic.core.models import Muscle
-
     return {
         "location": location.pk,
         "client": client_record.pk,
@@ -142,8 +142,6 @@ def test_permission_matrix(api_as, everyone, persona, name, method, url, body, e
 
 @pytest.mark.parametrize("persona", ["owner", "front_desk", "therapist", "client"])
 def test_nobody_reaches_another_clinics_client(api_as, everyone, persona):
-    from tests.clinic.factories import ClientFactory, ClinicFactory
-
     stranger = ClientFactory(clinic=ClinicFactory(name="Elsewhere"))
     response = api_as(persona).get(f"/api/v1/clients/{stranger.pk}/")
     assert response.status_code == 404
@@ -152,8 +150,6 @@ def test_nobody_reaches_another_clinics_client(api_as, everyone, persona):
 
 
 def test_a_user_without_a_clinic_is_refused(api, db):
-    from tests.clinic.factories import UserFactory
-
     loner = UserFactory(clinic=None, role="owner")
     api.force_authenticate(loner)
     assert api.get("/api/v1/clients/").status_code == 403

@@ -5,6 +5,11 @@ import io
 from django.core.management import call_command
 
 from clinic.core.models import Client, Clinic, Location, Role, Therapist, User
+from homework.models import HomeworkPlan
+from intake.models import CulpritSuggestion, Submission
+from notes.models import NoteTemplate, SessionNote
+from notes.services import verify_note_integrity
+from scheduling.models import Appointment, Service
 
 
 def _snapshot() -> str:
@@ -35,22 +40,13 @@ def test_seed_demo_builds_the_demo_clinic(db):
     assert User.objects.filter(role=Role.FRONT_DESK).count() == 1
     assert User.objects.filter(role=Role.OWNER).count() == 1
     assert Client.objects.count() == 8
-    from scheduling.models import Appointment, Service
-
     assert Service.objects.filter(clinic=clinic).count() == 4
     assert Appointment.objects.filter(clinic=clinic).count() == 6
-    from intake.models import CulpritSuggestion, Submission
-
     assert Submission.objects.filter(referral_flag=True).count() == 1
     assert CulpritSuggestion.objects.exists()
-    from notes.models import NoteTemplate, SessionNote
-    from notes.services import verify_note_integrity
-
     note = SessionNote.objects.get()
     assert note.status == "signed" and verify_note_integrity(note).ok
     assert NoteTemplate.objects.filter(clinic=clinic).count() == 8
-    from homework.models import HomeworkPlan
-
     plan = HomeworkPlan.objects.get()
     assert plan.status == "active" and plan.items.exists() and plan.replies.exists()
     for username in ("owner", "frontdesk", "therapist", "client"):

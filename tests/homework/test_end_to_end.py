@@ -22,12 +22,12 @@ from clinic.notifications.models import Notification
 from homework import services
 from homework.models import HomeworkReply
 from notes import services as notes
-from tests.support.processes import CAN_RUN_WORKER_STACK, wait_for
+from tests.support.processes import can_run_worker_stack, wait_for
 
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(
-        not CAN_RUN_WORKER_STACK and os.environ.get("CLINIC_REQUIRE_SERVICES") != "1",
+        not can_run_worker_stack() and os.environ.get("CLINIC_REQUIRE_SERVICES") != "1",
         reason="needs PostgreSQL as the database and redis-server on PATH",
     ),
     pytest.mark.django_db(transaction=True, serialized_rollback=True),

@@ -7,6 +7,7 @@ import time_machine
 
 from clinic.core.errors import NotAllowed
 from clinic.notifications.models import Notification
+from clinic.notifications.services import opt_out
 from homework import selectors, services
 from homework.dosing import effective_dose
 from homework.errors import ContraindicatedExercise, VictimMuscleStretch
@@ -181,8 +182,6 @@ def test_a_new_plan_supersedes_the_old_one(plan, therapist, signed_note):
 
 
 def test_opting_out_stops_the_reminders(plan, therapist, client_record):
-    from clinic.notifications.services import opt_out
-
     with time_machine.travel(datetime(2026, 6, 1, 12, tzinfo=UTC), tick=False):
         _publish(plan, therapist, start_date=date(2026, 6, 2))
         opt_out(client=client_record, via="test")

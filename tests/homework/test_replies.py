@@ -4,13 +4,16 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 import time_machine
+from django.core import signing
 from django.test import Client as BrowserClient
 
 from clinic.core.errors import InvalidInput
+from clinic.core.signing import Purpose
 from clinic.notifications.models import Notification
 from homework import services
 from homework.models import HomeworkAlert, HomeworkReply
 from intake.models import PainRating
+from notes import services as notes
 from tests.conftest import PERSONAS
 
 MONDAY_EVENING = datetime(2026, 6, 1, 23, tzinfo=UTC)  # 19:00 in New York
@@ -89,13 +92,9 @@ def test_the_e_mails_links_open_a_page_and_the_tap_records_once(live_plan, clien
 
 
 def test_a_link_for_another_client_or_an_expired_one_is_refused_kindly(live_plan, clinic):
-    from django.core import signing
-
-    from homework.services.reminders import REPLY_SALT
-
     forged = signing.dumps(
         {"p": live_plan.pk, "c": live_plan.client_id + 999, "d": "2026-06-01", "k": "done"},
-        salt=REPLY_SALT,
+        salt=Purpose.HOMEWORK_REPLY,
     )
     response = BrowserClient().post(f"/homework/reply/{forged}/")
     assert response.status_code == 404 and b"does not work" in response.content
@@ -150,8 +149,6 @@ def test_low_adherence_for_a_week_alerts_the_therapist(live_plan, clinic):
 
 
 def test_the_next_note_is_prefilled_with_the_replies(live_plan, client_record, therapist):
-    from notes import services as notes
-
     with time_machine.travel(datetime(2026, 6, 5, 23, tzinfo=UTC), tick=False):
         services.record_reply(plan=live_plan, session_date=date(2026, 6, 1), kind="done")
         services.record_reply(plan=live_plan, session_date=date(2026, 6, 3), kind="skipped")

@@ -5,14 +5,17 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.db import connection
 from django.test import Client as BrowserClient
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from clinic.core.models import AuditEvent, Muscle
 from clinic.notifications.models import Notification
 from intake import defaults, selectors, services
-from intake.models import CulpritSuggestion, PainRating, Submission
+from intake.models import CulpritRule, CulpritSuggestion, PainRating, Questionnaire, Submission
 from intake.vocabulary import REGION_BY_CODE, TRIGGERS
+from tests.clinic.factories import ClientFactory
 from tests.intake.helpers import link_path, submit_intake, valid_answers
 
 
@@ -84,8 +87,6 @@ def test_no_trigger_no_front_of_body_suggestion(client_record):
 
 
 def test_the_clinic_can_edit_and_switch_off_rules(client_record, clinic):
-    from intake.models import CulpritRule
-
     CulpritRule.objects.filter(clinic=clinic).update(active=False)
     submission = submit_intake(
         client_record, pain_map=["lower_back_left"], triggers=["standing_up_after_sitting"]
@@ -193,8 +194,6 @@ def test_a_correction_is_a_new_linked_submission(client_record, front_desk):
 
 def test_old_submissions_stay_readable_after_the_form_changes(client_record, owner, clinic):
     first = submit_intake(client_record)
-    from intake.models import Questionnaire
-
     v1 = first.questionnaire
     v2 = services.create_new_version(questionnaire=v1, created_by=owner)
     v2.questions.filter(key="onset").update(label="Tell us how it began")
@@ -289,11 +288,6 @@ def test_therapists_see_suggestions_labelled_clients_do_not(api_as, client_recor
 
 
 def test_submission_list_queries_do_not_grow(api_as, clinic, therapist_profile, owner):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from tests.clinic.factories import ClientFactory
-
     def count() -> int:
         with CaptureQueriesContext(connection) as ctx:
             assert (

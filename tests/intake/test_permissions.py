@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.test import Client as BrowserClient
 
 from tests.conftest import PERSONAS
 from tests.intake.helpers import submit_intake
@@ -72,8 +73,6 @@ def test_intake_permission_matrix(api_as, ids, persona, name, method, url, body,
 
 
 def test_front_desk_cannot_open_submissions_in_the_admin(front_desk, client_record):
-    from django.test import Client as BrowserClient
-
     submission = submit_intake(client_record)
     browser = BrowserClient()
     browser.force_login(front_desk)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+import time_machine
 
 from clinic.core.models import Muscle
 from notes import services
@@ -11,8 +12,6 @@ from tests.scheduling.conftest import frozen_now, massage, ny, room  # noqa: F40
 @pytest.fixture
 def visit(frozen_now, massage, client_record, therapist_profile, location, front_desk):  # noqa: F811
     """Yesterday's completed visit of the client with their therapist."""
-    import time_machine
-
     appointment = scheduling.book_appointment(
         client=client_record,
         service=massage,

@@ -1,16 +1,20 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from clinic.core.errors import Conflict, InvalidInput, NotAllowed
 from clinic.core.models import AuditEvent
+from intake import services as intake_services
 from intake.models import PainRating
 from notes import services
 from notes.models import NoteLocked, SessionNote
+from notes.selectors import culprit_history
 from notes.services import NoteIsSigned
 from tests.intake.helpers import submit_intake
 from tests.notes.conftest import muscle
@@ -105,8 +109,6 @@ def test_tug_of_war_links_a_culprit_to_its_victims_only(note, therapist, visit, 
 def test_accepting_a_suggestion_makes_culprit_findings_linked_to_the_rule(
     visit, client_record, therapist, clinic
 ):
-    from intake import services as intake_services
-
     intake_services.ensure_default_rules(clinic)
     submission = submit_intake(
         client_record, pain_map=["lower_back_centre"], triggers=["bending_to_pick_up"]
@@ -256,8 +258,6 @@ def test_the_cumulative_chart_keeps_the_latest_role_per_muscle(
         note=first, added_by=therapist, muscle=muscle("iliacus"), side="right", role="victim"
     )
     services.sign_note(note=first, signed_by=therapist)
-    from datetime import timedelta
-
     second = services.start_note(
         client=client_record,
         written_by=therapist,
@@ -294,8 +294,6 @@ def test_the_pain_trend_plots_every_rating_with_visit_markers(
 
 
 def test_culprit_history_shows_which_hypothesis_improves(client_record, therapist, note):
-    from datetime import timedelta
-
     services.add_finding(
         note=note,
         added_by=therapist,
@@ -320,8 +318,6 @@ def test_culprit_history_shows_which_hypothesis_improves(client_record, therapis
         tension=1,
     )
     services.sign_note(note=later, signed_by=therapist)
-    from notes.selectors import culprit_history
-
     [history] = culprit_history(client_record)
     assert [v["tension"] for v in history["visits"]] == [3, 1]
     assert history["improving"] is True and history["muscle"] == "rectus-femoris"
@@ -342,10 +338,6 @@ def test_every_read_and_write_of_a_note_is_audited(api_as, note, therapist):
 def test_the_timeline_costs_the_same_queries_for_30_notes_of_10_findings(
     api_as, client_record, therapist
 ):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
     slugs = [
         "psoas-major",
         "iliacus",

@@ -1,14 +1,20 @@
 from __future__ import annotations
 
+from datetime import date, time
+
 import pytest
+import time_machine
 from django.db import connection
+from django.test import Client as BrowserClient
 from django.test.utils import CaptureQueriesContext
 from icalendar import Calendar
 
+from clinic.notifications.models import Notification
 from scheduling import services
 from scheduling.models import Appointment
-from tests.clinic.factories import ClientFactory, TherapistFactory, UserFactory
+from tests.clinic.factories import ClientFactory, LocationFactory, TherapistFactory, UserFactory
 from tests.conftest import PERSONAS
+from tests.intake.helpers import submit_intake
 from tests.scheduling.conftest import ny
 from tests.scheduling.factories import RoomFactory, ServiceFactory, weekday_hours
 from tests.support.matrix import fill
@@ -242,10 +248,6 @@ def test_slots_are_local_times_with_offsets_and_leave_out_booked_time(
     ],
 )
 def test_slots_on_dst_switch_days(api_as, front_desk, clinic, zone, day, first_utc, last_local):
-    from datetime import date, time
-
-    from tests.clinic.factories import LocationFactory
-
     place = LocationFactory(clinic=clinic, timezone=zone, name=zone)
     therapist = TherapistFactory(user=UserFactory(clinic=clinic, role="therapist"))
     RoomFactory(location=place)
@@ -261,8 +263,6 @@ def test_slots_on_dst_switch_days(api_as, front_desk, clinic, zone, day, first_u
     )
     clinic.slot_granularity_minutes = 60
     clinic.save()
-    import time_machine
-
     with time_machine.travel(ny(2026, 1, 1), tick=False):
         rows = (
             api_as("front_desk")
@@ -423,12 +423,8 @@ def test_appointment_list_queries_do_not_grow(
 
 
 def test_the_therapists_calendar_feed_is_valid_icalendar(api_as, booked, therapist, front_desk):
-    import time_machine
-
     url = api_as("therapist").get("/api/v1/calendar-feed/").json()["url"]
     path = "/" + url.split("://", 1)[1].split("/", 1)[1]
-    from django.test import Client as BrowserClient
-
     feed = BrowserClient().get(path)
     assert feed.status_code == 200 and feed["Content-Type"].startswith("text/calendar")
     event = Calendar.from_ical(feed.content).walk("VEVENT")[0]
@@ -447,10 +443,6 @@ def test_the_therapists_calendar_feed_is_valid_icalendar(api_as, booked, therapi
 def test_the_waitlist_offer_page_books_for_the_first_and_apologises_to_the_second(
     api_as, booked, front_desk, clinic, massage, location
 ):
-    from django.test import Client as BrowserClient
-
-    from clinic.notifications.models import Notification
-
     for _ in range(2):
         services.join_waitlist(
             client=ClientFactory(clinic=clinic),
@@ -496,8 +488,6 @@ def test_a_client_cannot_cancel_inside_the_window_through_the_api(
 def test_the_day_view_shows_intake_status_and_red_flags(
     api_as, clinic, location, massage, therapist_profile, front_desk
 ):
-    from tests.intake.helpers import submit_intake
-
     flagged, fresh = ClientFactory(clinic=clinic), ClientFactory(clinic=clinic)
     submit_intake(flagged, red_flags=["fever"])
     services.book_appointment(

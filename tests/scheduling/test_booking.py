@@ -3,8 +3,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+import time_machine
 
-from clinic.core.errors import InvalidInput, NotAllowed
+from clinic.core.errors import Conflict, InvalidInput, NotAllowed
 from clinic.notifications.models import Notification
 from scheduling import services
 from scheduling.errors import (
@@ -15,7 +16,9 @@ from scheduling.errors import (
     SlotTaken,
 )
 from scheduling.models import Appointment, WaitlistOffer
+from scheduling.selectors import search_slots
 from tests.clinic.factories import ClientFactory
+from tests.intake.helpers import submit_intake
 from tests.scheduling.conftest import ny
 from tests.scheduling.factories import RoomFactory
 
@@ -177,8 +180,6 @@ def test_clients_cannot_book_front_desk_only_services_or_for_others(
 def test_red_flags_need_an_override_reason_from_staff_and_stop_online_booking(
     client_record, client, massage, therapist_profile, location, front_desk
 ):
-    from tests.intake.helpers import submit_intake
-
     submit_intake(client_record, red_flags=["progressive_leg_weakness"])
     with pytest.raises(BookingNeedsOverride) as needs:
         _book(client_record, massage, therapist_profile, location, ny(2026, 6, 3, 10), front_desk)
@@ -200,8 +201,6 @@ def test_red_flags_need_an_override_reason_from_staff_and_stop_online_booking(
 def test_booking_sends_the_intake_link_once_until_it_is_done(
     client_record, other_client_record, massage, therapist_profile, location, front_desk
 ):
-    from tests.intake.helpers import submit_intake
-
     _book(client_record, massage, therapist_profile, location, ny(2026, 6, 3, 10), front_desk)
     _book(client_record, massage, therapist_profile, location, ny(2026, 6, 4, 10), front_desk)
     assert (
@@ -216,8 +215,6 @@ def test_booking_sends_the_intake_link_once_until_it_is_done(
 def test_the_lifecycle_moves_forward_only(
     client_record, massage, therapist_profile, location, front_desk, therapist, other_therapist
 ):
-    import time_machine
-
     appt = _book(
         client_record, massage, therapist_profile, location, ny(2026, 6, 3, 10), front_desk
     )
@@ -327,8 +324,6 @@ def test_a_therapist_blocks_their_own_time_but_not_over_appointments(
     therapist,
     other_therapist_profile,
 ):
-    from scheduling.selectors import search_slots
-
     day = ny(2026, 6, 4).date()
     services.add_availability_override(
         therapist=therapist_profile,
@@ -349,8 +344,6 @@ def test_a_therapist_blocks_their_own_time_but_not_over_appointments(
     )
     assert slots[0].starts_at == ny(2026, 6, 4, 11)
     _book(client_record, massage, therapist_profile, location, ny(2026, 6, 5, 10), front_desk)
-    from clinic.core.errors import Conflict
-
     with pytest.raises(Conflict, match="10:00"):
         services.add_availability_override(
             therapist=therapist_profile,

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
@@ -32,8 +33,6 @@ def require_chromium() -> None:
 
 @contextmanager
 def chromium() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
     require_chromium()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:

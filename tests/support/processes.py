@@ -8,8 +8,10 @@ takes down its pool and embedded beat together, as a crash would."""
 from __future__ import annotations
 
 import email
+import functools
 import logging
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -21,6 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from aiosmtpd.controller import Controller
+from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -250,12 +253,10 @@ def worker_env(
     return env
 
 
-def _can_run_worker_stack() -> bool:
-    import shutil
+@functools.cache
+def can_run_worker_stack() -> bool:
+    """PostgreSQL as the database and redis-server on PATH.
 
-    from django.db import connection
-
+    A function, not a constant computed at import: it reads the settings, and
+    bench/notifications.py imports this module before it has configured them."""
     return connection.vendor == "postgresql" and shutil.which("redis-server") is not None
-
-
-CAN_RUN_WORKER_STACK = _can_run_worker_stack()

@@ -8,6 +8,7 @@ from django.contrib.auth import authenticate
 from django.db.models import Model, QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
+from rest_framework.authentication import TokenAuthentication
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -95,8 +96,6 @@ class LoginView(APIView):
     @extend_schema(request=None, responses={204: None})
     def delete(self, request: Request) -> Response:
         """Sign out: the caller's token stops working."""
-        from rest_framework.authentication import TokenAuthentication
-
         found = TokenAuthentication().authenticate(request)
         if found is None:
             return Response(

@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from clinic.notifications import tasks
 from clinic.project.celery import app
 
 
@@ -22,10 +23,9 @@ def eager_celery():
 @pytest.fixture
 def sweep(eager_celery, django_capture_on_commit_callbacks):
     """Run one beat sweep at ``now`` and the send tasks it hands on."""
-    from clinic.notifications import services
 
     def run(now: datetime | None = None) -> int:
         with django_capture_on_commit_callbacks(execute=True):
-            return services.dispatch_due(now=now or datetime.now(UTC))
+            return tasks.dispatch_due(now=now or datetime.now(UTC))
 
     return run

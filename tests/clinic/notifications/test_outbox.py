@@ -1,14 +1,16 @@
 from __future__ import annotations
 
+import smtplib
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
 import time_machine
+from django.conf import settings as django_settings
 from django.core import mail
 from django.db import transaction
 
 from clinic.core.errors import InvalidInput
-from clinic.notifications import services
+from clinic.notifications import services, tasks
 from clinic.notifications.models import Notification, NotificationStatus
 from tests.clinic.factories import ClientFactory
 
@@ -107,12 +109,12 @@ def test_a_future_message_waits_and_a_past_one_goes_at_the_next_sweep(client_rec
 def test_a_stale_or_repeated_send_task_sends_nothing(client_record, eager_celery):
     row = _enqueue(client_record)
     now = datetime.now(UTC)
-    services.dispatch_due(now=now)  # claimed; the send task was not run (no commit hook)
+    tasks.dispatch_due(now=now)  # claimed; the send task was not run (no commit hook)
     row.refresh_from_db()
     old_token = row.claim_token
     # The worker died: the lease runs out and a new sweep claims it again.
     later = now + timedelta(seconds=301)
-    services.dispatch_due(now=later)
+    tasks.dispatch_due(now=later)
     row.refresh_from_db()
     assert row.claim_token != old_token and row.attempts == 2
     assert services.send_claimed(ids=[row.pk], token=old_token) == 0
@@ -151,8 +153,6 @@ class RefusingBackend:
         pass
 
     def send_messages(self, messages):
-        import smtplib
-
         raise smtplib.SMTPDataError(550, b"mailbox unavailable")
 
 
@@ -192,9 +192,9 @@ def test_cancelling_the_thing_cancels_its_pending_messages(client_record, therap
 
 
 def berlin_sms_files(row):
-    from django.conf import settings
-
-    return settings.SMS_FILE_PATH.glob("*.json") if settings.SMS_FILE_PATH.exists() else []
+    # django.conf.settings, read at call time: the path the test's ``settings`` fixture set.
+    sms_dir = django_settings.SMS_FILE_PATH
+    return sms_dir.glob("*.json") if sms_dir.exists() else []
 
 
 def test_sms_in_quiet_hours_waits_until_morning_local_time(clinic, sweep, settings, tmp_path):
@@ -302,7 +302,7 @@ def test_a_live_worker_keeps_its_lease_so_no_second_claim_overtakes_it(
     rows = [_enqueue(client_record, key=f"slow-{i}") for i in range(3)]
     start = datetime.now(UTC)
     with time_machine.travel(start, tick=False):
-        services.dispatch_due(now=start)
+        tasks.dispatch_due(now=start)
     token = Notification.objects.get(pk=rows[0].pk).claim_token
     # The task starts 50 s later (a backlog): it renews the lease to 50 + 60 s.
     later = start + timedelta(seconds=50)
@@ -311,11 +311,11 @@ def test_a_live_worker_keeps_its_lease_so_no_second_claim_overtakes_it(
         assert keeper.renew() == {r.pk for r in rows}
     # A sweep at 70 s (past the original lease) claims nothing.
     with time_machine.travel(start + timedelta(seconds=70), tick=False):
-        assert services.dispatch_due(now=start + timedelta(seconds=70)) == 0
+        assert tasks.dispatch_due(now=start + timedelta(seconds=70)) == 0
     # A task that only starts after the lease ran out and the rows were taken
     # again holds nothing.
     with time_machine.travel(start + timedelta(seconds=200), tick=False):
-        services.dispatch_due(now=start + timedelta(seconds=200))
+        tasks.dispatch_due(now=start + timedelta(seconds=200))
         assert services.LeaseKeeper(ids=[r.pk for r in rows], token=token).renew() == set()
         assert services.send_claimed(ids=[r.pk for r in rows], token=token) == 0
     assert not mail.outbox

@@ -16,15 +16,14 @@ import pytest
 from clinic.notifications import services
 from clinic.notifications.models import Notification
 from tests.clinic.factories import ClientFactory
-from tests.support.processes import CAN_RUN_WORKER_STACK as CAN_RUN
-from tests.support.processes import SmtpSink, wait_for
+from tests.support.processes import SmtpSink, can_run_worker_stack, wait_for
 
 # Decided before any database is set up: a transactional test that skipped
 # after its setup would still flush the database for the tests after it.
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(
-        not CAN_RUN and os.environ.get("CLINIC_REQUIRE_SERVICES") != "1",
+        not can_run_worker_stack() and os.environ.get("CLINIC_REQUIRE_SERVICES") != "1",
         reason="needs PostgreSQL as the database and redis-server on PATH",
     ),
     pytest.mark.django_db(transaction=True, serialized_rollback=True),

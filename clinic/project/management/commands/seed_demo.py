@@ -5,6 +5,11 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from clinic.core.demo import DEMO_LOGINS, seed_demo
+from clinic.core.models import User
+from homework.demo import seed_homework
+from intake.demo import seed_intake
+from notes.demo import seed_notes
+from scheduling.demo import seed_scheduling
 
 
 class Command(BaseCommand):
@@ -12,16 +17,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         clinic = seed_demo()
-        from clinic.core.models import User
-        from intake.demo import seed_intake
-        from scheduling.demo import seed_scheduling
 
         seed_intake(clinic)  # before bookings, so red flags are known when booking
         seed_scheduling(clinic, booked_by=User.objects.get(username="frontdesk"))
-        from notes.demo import seed_notes
 
         seed_notes(clinic)
-        from homework.demo import seed_homework
 
         seed_homework(clinic)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {clinic.name}"))
