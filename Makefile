@@ -51,6 +51,7 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy .
+	$(VENV)/bin/lint-imports
 
 clean:
-	rm -rf var/ .pytest_cache .mypy_cache .ruff_cache
+	rm -rf var/ .pytest_cache .mypy_cache .ruff_cache .import_linter_cache

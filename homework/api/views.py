@@ -13,8 +13,8 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from clinic.core.api.base import ScopedQuerysetMixin, request_user
 from clinic.core.api.permissions import ALL_ROLES, STAFF, RolePolicy
-from clinic.core.api.views import ScopedQuerysetMixin, _user
 from clinic.core.errors import InvalidInput
 from clinic.core.models import Role
 from homework import selectors, services
@@ -111,10 +111,10 @@ class PlanViewSet(
     def propose(self, request: Request) -> Response:
         data = s.ProposeSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        note = list_notes_for(_user(request)).filter(pk=data.validated_data["note"]).first()
+        note = list_notes_for(request_user(request)).filter(pk=data.validated_data["note"]).first()
         if note is None:
             raise InvalidInput(fields={"note": ["No such note of yours."]})
-        plan = services.propose_plan(note=note, proposed_by=_user(request))
+        plan = services.propose_plan(note=note, proposed_by=request_user(request))
         return self._out(plan, status.HTTP_201_CREATED)
 
     @extend_schema(request=s.PlanUpdateSerializer, responses=s.PlanSerializer)
@@ -130,7 +130,7 @@ class PlanViewSet(
             if profile is None:
                 raise InvalidInput(fields={"dosing_profile": ["No such profile."]})
             changes["dosing_profile"] = profile
-        plan = services.update_plan(plan=plan, changed_by=_user(request), **changes)
+        plan = services.update_plan(plan=plan, changed_by=request_user(request), **changes)
         return self._out(plan)
 
     @extend_schema(request=s.ItemInputSerializer, responses={201: s.PlanSerializer})
@@ -139,7 +139,7 @@ class PlanViewSet(
         plan = self.get_object()
         data = s.ItemInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.add_item(plan=plan, added_by=_user(request), **data.validated_data)
+        services.add_item(plan=plan, added_by=request_user(request), **data.validated_data)
         return self._out(plan, status.HTTP_201_CREATED)
 
     @extend_schema(request=s.ItemUpdateSerializer, responses=s.PlanSerializer)
@@ -152,11 +152,11 @@ class PlanViewSet(
         if item is None:
             raise Http404
         if request.method == "DELETE":
-            services.remove_item(item=item, removed_by=_user(request))
+            services.remove_item(item=item, removed_by=request_user(request))
             return Response(status=status.HTTP_204_NO_CONTENT)
         data = s.ItemUpdateSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        services.update_item(item=item, changed_by=_user(request), **data.validated_data)
+        services.update_item(item=item, changed_by=request_user(request), **data.validated_data)
         return self._out(plan)
 
     @extend_schema(request=s.ReorderSerializer, responses=s.PlanSerializer)
@@ -166,12 +166,12 @@ class PlanViewSet(
         data = s.ReorderSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.reorder_items(
-            plan=plan, ordered_by=_user(request), item_ids=data.validated_data["items"]
+            plan=plan, ordered_by=request_user(request), item_ids=data.validated_data["items"]
         )
         return self._out(plan)
 
     def _life(self, request: Request, service: Any, by: str) -> Response:
-        plan = service(plan=self.get_object(), **{by: _user(request)})
+        plan = service(plan=self.get_object(), **{by: request_user(request)})
         return self._out(plan)
 
     @extend_schema(request=None, responses=s.PlanSerializer)

@@ -13,8 +13,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from clinic.core.api.base import ScopedQuerysetMixin, request_user
 from clinic.core.api.permissions import ALL_ROLES, STAFF, RolePolicy
-from clinic.core.api.views import ScopedQuerysetMixin, _user
 from clinic.core.audit import record_audit_many
 from clinic.core.errors import InvalidInput
 from clinic.core.models import AuditAction, Client, Role
@@ -55,7 +55,7 @@ class SubmissionViewSet(ScopedQuerysetMixin[Submission], viewsets.ReadOnlyModelV
         return _serializer_for(getattr(self.request.user, "role", ""))
 
     def _audit(self, submissions: Sequence[Submission]) -> None:
-        user = _user(self.request)
+        user = request_user(self.request)
         if user.role != Role.CLIENT and submissions:
             record_audit_many(
                 actor=user,
@@ -77,7 +77,7 @@ class SubmissionViewSet(ScopedQuerysetMixin[Submission], viewsets.ReadOnlyModelV
 
 
 def _client_for(request: Request, client_id: int) -> Client:
-    client = list_clients_for(_user(request)).filter(pk=client_id).first()
+    client = list_clients_for(request_user(request)).filter(pk=client_id).first()
     if client is None:
         raise Http404
     return client
@@ -97,7 +97,7 @@ class SendLinkView(APIView):
         corrects = None
         if "corrects" in data.validated_data:
             corrects = (
-                selectors.list_submissions_for(_user(request))
+                selectors.list_submissions_for(request_user(request))
                 .filter(pk=data.validated_data["corrects"], client=client)
                 .first()
             )
@@ -105,7 +105,7 @@ class SendLinkView(APIView):
                 raise InvalidInput(fields={"corrects": ["No such submission for this client."]})
         invitation = services.send_intake_link(
             client=client,
-            sent_by=_user(request),
+            sent_by=request_user(request),
             kind=data.validated_data["kind"],
             corrects=corrects,
         )

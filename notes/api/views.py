@@ -15,8 +15,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from clinic.core.api.base import ScopedQuerysetMixin, request_user
 from clinic.core.api.permissions import RolePolicy
-from clinic.core.api.views import ScopedQuerysetMixin, _user
 from clinic.core.audit import record_audit_many
 from clinic.core.errors import InvalidInput
 from clinic.core.models import AuditAction, Client, Role
@@ -73,7 +73,7 @@ class NoteViewSet(
         assert page is not None
         if page:
             record_audit_many(
-                actor=_user(request),
+                actor=request_user(request),
                 action=AuditAction.READ,
                 objects=list(page),
                 client_of=lambda note: note.client_id,
@@ -82,12 +82,12 @@ class NoteViewSet(
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         note = self.get_object()
-        services.record_note_read(note=note, read_by=_user(request))
+        services.record_note_read(note=note, read_by=request_user(request))
         return Response(s.NoteSerializer(note).data)
 
     @extend_schema(request=s.NoteCreateSerializer, responses={201: s.NoteSerializer})
     def create(self, request: Request) -> Response:
-        user = _user(request)
+        user = request_user(request)
         data = s.NoteCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
@@ -113,7 +113,7 @@ class NoteViewSet(
         data = s.NoteUpdateSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         note = services.update_note(
-            note=self.get_object(), changed_by=_user(request), **data.validated_data
+            note=self.get_object(), changed_by=request_user(request), **data.validated_data
         )
         return self._fresh(note)
 
@@ -123,7 +123,7 @@ class NoteViewSet(
         data = s.FindingInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         finding = services.add_finding(
-            note=self.get_object(), added_by=_user(request), **data.validated_data
+            note=self.get_object(), added_by=request_user(request), **data.validated_data
         )
         return Response(s.FindingSerializer(finding).data, status=status.HTTP_201_CREATED)
 
@@ -138,12 +138,12 @@ class NoteViewSet(
     def finding(self, request: Request, pk: str | None = None, finding_id: str = "") -> Response:
         finding = self._finding(self.get_object(), int(finding_id))
         if request.method == "DELETE":
-            services.remove_finding(finding=finding, removed_by=_user(request))
+            services.remove_finding(finding=finding, removed_by=request_user(request))
             return Response(status=status.HTTP_204_NO_CONTENT)
         data = s.FindingUpdateSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         finding = services.update_finding(
-            finding=finding, changed_by=_user(request), **data.validated_data
+            finding=finding, changed_by=request_user(request), **data.validated_data
         )
         return Response(s.FindingSerializer(finding).data)
 
@@ -159,10 +159,10 @@ class NoteViewSet(
             link = TugOfWar.objects.filter(culprit=culprit, victim=victim).first()
             if link is None:
                 raise Http404
-            services.unlink_tug_of_war(link=link, unlinked_by=_user(request))
+            services.unlink_tug_of_war(link=link, unlinked_by=request_user(request))
             return Response(status=status.HTTP_204_NO_CONTENT)
         services.link_tug_of_war(
-            note=note, linked_by=_user(request), culprit=culprit, victim=victim
+            note=note, linked_by=request_user(request), culprit=culprit, victim=victim
         )
         return Response(
             {"culprit": culprit.pk, "victim": victim.pk}, status=status.HTTP_201_CREATED
@@ -174,7 +174,7 @@ class NoteViewSet(
         data = s.TestInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         test = services.add_test(
-            note=self.get_object(), added_by=_user(request), **data.validated_data
+            note=self.get_object(), added_by=request_user(request), **data.validated_data
         )
         return Response(s.TestSerializer(test).data, status=status.HTTP_201_CREATED)
 
@@ -190,7 +190,7 @@ class NoteViewSet(
         if suggestion is None:
             raise InvalidInput(fields={"suggestion": ["No such suggestion for this client."]})
         created = services.accept_suggestion(
-            note=note, accepted_by=_user(request), suggestion=suggestion
+            note=note, accepted_by=request_user(request), suggestion=suggestion
         )
         return Response(
             s.FindingSerializer(created, many=True).data, status=status.HTTP_201_CREATED
@@ -199,7 +199,7 @@ class NoteViewSet(
     @extend_schema(request=None, responses=s.NoteSerializer)
     @action(detail=True, methods=["post"])
     def sign(self, request: Request, pk: str | None = None) -> Response:
-        note = services.sign_note(note=self.get_object(), signed_by=_user(request))
+        note = services.sign_note(note=self.get_object(), signed_by=request_user(request))
         return self._fresh(note)
 
     @extend_schema(request=s.AddendumInputSerializer, responses={201: s.AddendumSerializer})
@@ -208,7 +208,9 @@ class NoteViewSet(
         data = s.AddendumInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         addendum = services.add_addendum(
-            note=self.get_object(), written_by=_user(request), text=data.validated_data["text"]
+            note=self.get_object(),
+            written_by=request_user(request),
+            text=data.validated_data["text"],
         )
         return Response(s.AddendumSerializer(addendum).data, status=status.HTTP_201_CREATED)
 
@@ -222,7 +224,7 @@ class NoteViewSet(
     @action(detail=True, methods=["get"], url_path="body-chart")
     def body_chart(self, request: Request, pk: str | None = None) -> HttpResponse:
         note = self.get_object()
-        services.record_note_read(note=note, read_by=_user(request), via="body chart")
+        services.record_note_read(note=note, read_by=request_user(request), via="body chart")
         return _svg(clinical_charts.note_body_chart(note))
 
 
@@ -236,7 +238,9 @@ class ClientChartView(APIView):
 
     def client(self, request: Request, client_id: int) -> Client:
         client = (
-            list_clients_for(_user(request), include_archived=True).filter(pk=client_id).first()
+            list_clients_for(request_user(request), include_archived=True)
+            .filter(pk=client_id)
+            .first()
         )
         if client is None:
             raise Http404
@@ -259,7 +263,9 @@ class ClientBodyChartView(ClientChartView):
         if not 1 <= visits <= 100:
             raise InvalidInput(fields={"visits": ["Between 1 and 100."]})
         return _svg(
-            clinical_charts.client_body_chart(client=client, reader=_user(request), visits=visits)
+            clinical_charts.client_body_chart(
+                client=client, reader=request_user(request), visits=visits
+            )
         )
 
 

@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from clinic.core.api.views import _user
+from clinic.core.api.base import request_user
 from notes.api.views import ClientChartView
 from records import timeline
 
@@ -19,4 +19,4 @@ class TimelineView(ClientChartView):
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request, client_id: int) -> Response:
         client = self.client(request, client_id)
-        return Response(timeline.build(client=client, reader=_user(request)))
+        return Response(timeline.build(client=client, reader=request_user(request)))

@@ -17,8 +17,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from clinic.core.api.base import ScopedQuerysetMixin, request_user
 from clinic.core.api.permissions import ALL_ROLES, DESK, STAFF, RolePolicy
-from clinic.core.api.views import ScopedQuerysetMixin, _user
 from clinic.core.errors import InvalidInput, NotAllowed
 from clinic.core.models import Role
 from clinic.core.selectors import get_therapist_for_user
@@ -73,7 +73,7 @@ class SlotsView(APIView):
 
     @extend_schema(parameters=[s.SlotQuerySerializer], responses=s.SlotSerializer(many=True))
     def get(self, request: Request) -> Response:
-        user = _user(request)
+        user = request_user(request)
         query = s.SlotQuerySerializer(data=request.query_params, context={"request": request})
         query.is_valid(raise_exception=True)
         data = query.validated_data
@@ -160,7 +160,7 @@ class AppointmentViewSet(
 
     @extend_schema(request=s.BookSerializer, responses={201: s.AppointmentSerializer})
     def create(self, request: Request) -> Response:
-        user = _user(request)
+        user = request_user(request)
         data = s.BookSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         v = dict(data.validated_data)
@@ -184,7 +184,7 @@ class AppointmentViewSet(
         data.is_valid(raise_exception=True)
         appointment = services.update_front_desk_notes(
             appointment=self.get_object(),
-            changed_by=_user(request),
+            changed_by=request_user(request),
             notes=data.validated_data["front_desk_notes"],
         )
         return self._out(appointment)
@@ -196,7 +196,7 @@ class AppointmentViewSet(
         data.is_valid(raise_exception=True)
         appointment = services.cancel_appointment(
             appointment=self.get_object(),
-            cancelled_by=_user(request),
+            cancelled_by=request_user(request),
             reason=data.validated_data["reason"],
         )
         return self._out(appointment)
@@ -207,12 +207,14 @@ class AppointmentViewSet(
         data = s.RescheduleSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         appointment = services.reschedule_appointment(
-            appointment=self.get_object(), rescheduled_by=_user(request), **data.validated_data
+            appointment=self.get_object(),
+            rescheduled_by=request_user(request),
+            **data.validated_data,
         )
         return self._out(appointment, status.HTTP_201_CREATED)
 
     def _step(self, request: Request, service: Any, by: str) -> Response:
-        appointment = service(appointment=self.get_object(), **{by: _user(request)})
+        appointment = service(appointment=self.get_object(), **{by: request_user(request)})
         return self._out(appointment)
 
     @extend_schema(request=None, responses=s.AppointmentSerializer)
@@ -250,7 +252,7 @@ class DayView(APIView):
         query.is_valid(raise_exception=True)
         appointments = list(
             selectors.list_day_for(
-                _user(request),
+                request_user(request),
                 location=query.validated_data["location"],
                 day=query.validated_data["date"],
             )
@@ -281,7 +283,7 @@ class OverrideViewSet(
 
     @extend_schema(request=s.OverrideInputSerializer, responses={201: s.OverrideSerializer})
     def create(self, request: Request) -> Response:
-        user = _user(request)
+        user = request_user(request)
         data = s.OverrideInputSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         v = dict(data.validated_data)
@@ -296,7 +298,9 @@ class OverrideViewSet(
         return Response(s.OverrideSerializer(override).data, status=status.HTTP_201_CREATED)
 
     def perform_destroy(self, instance: AvailabilityOverride) -> None:
-        services.remove_availability_override(override=instance, removed_by=_user(self.request))
+        services.remove_availability_override(
+            override=instance, removed_by=request_user(self.request)
+        )
 
 
 class WaitlistViewSet(
@@ -319,7 +323,7 @@ class WaitlistViewSet(
 
     @extend_schema(request=s.WaitlistInputSerializer, responses={201: s.WaitlistEntrySerializer})
     def create(self, request: Request) -> Response:
-        user = _user(request)
+        user = request_user(request)
         data = s.WaitlistInputSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         v = dict(data.validated_data)
@@ -333,7 +337,7 @@ class WaitlistViewSet(
         return Response(s.WaitlistEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
 
     def perform_destroy(self, instance: WaitlistEntry) -> None:
-        services.leave_waitlist(entry=instance, removed_by=_user(self.request))
+        services.leave_waitlist(entry=instance, removed_by=request_user(self.request))
 
 
 class AcceptOfferView(APIView):
@@ -344,7 +348,7 @@ class AcceptOfferView(APIView):
 
     @extend_schema(request=None, responses={201: s.AppointmentSerializer})
     def post(self, request: Request, pk: int) -> Response:
-        user = _user(request)
+        user = request_user(request)
         entries = selectors.list_waitlist_for(user)
         offer = WaitlistOffer.objects.filter(pk=pk, entry__in=entries).first()
         if offer is None:
@@ -360,7 +364,7 @@ class CalendarFeedView(APIView):
     roles = {"GET": {Role.THERAPIST}, "POST": {Role.THERAPIST}}
 
     def _answer(self, request: Request, rotate: bool) -> Response:
-        therapist = get_therapist_for_user(_user(request))
+        therapist = get_therapist_for_user(request_user(request))
         if therapist is None:
             raise NotAllowed("Your sign-in has no therapist profile.")
         feed = services.calendar_feed_for(therapist=therapist, rotate=rotate)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from django.contrib.auth import authenticate
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.authentication import TokenAuthentication
@@ -16,6 +16,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from clinic.core import selectors, services
+from clinic.core.api.base import ScopedQuerysetMixin, request_user
 from clinic.core.api.errors import error_body
 from clinic.core.api.filters import AuditEventFilter, ClientFilter, MuscleFilter
 from clinic.core.api.permissions import ALL_ROLES, DESK, OWNER, RolePolicy
@@ -35,30 +36,6 @@ from clinic.core.api.serializers import (
 )
 from clinic.core.errors import InvalidInput
 from clinic.core.models import AuditEvent, Client, Location, Muscle, Role, Therapist, User
-
-M = TypeVar("M", bound=Model)
-
-
-def _user(request: Request) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
-class ScopedQuerysetMixin(Generic[M]):
-    """Querysets come from a selector scoped to the caller; the schema generator
-    (which has no caller) gets an empty queryset of the right model."""
-
-    model: type[M]
-    request: Any
-
-    def scoped_queryset(self, user: User) -> QuerySet[M]:
-        raise NotImplementedError
-
-    def get_queryset(self) -> QuerySet[M]:
-        if getattr(self, "swagger_fake_view", False):
-            return self.model._default_manager.none()
-        return self.scoped_queryset(_user(self.request))
 
 
 class LoginView(APIView):
@@ -111,7 +88,7 @@ class MeView(APIView):
 
     @extend_schema(responses=MeSerializer)
     def get(self, request: Request) -> Response:
-        return Response(MeSerializer(_user(request)).data)
+        return Response(MeSerializer(request_user(request)).data)
 
 
 class ClinicView(APIView):
@@ -122,12 +99,12 @@ class ClinicView(APIView):
 
     @extend_schema(responses=ClinicSerializer)
     def get(self, request: Request) -> Response:
-        clinic = selectors.get_clinic_for(_user(request))
+        clinic = selectors.get_clinic_for(request_user(request))
         return Response(ClinicSerializer(clinic).data)
 
     @extend_schema(request=ClinicUpdateSerializer, responses=ClinicSerializer)
     def patch(self, request: Request) -> Response:
-        user = _user(request)
+        user = request_user(request)
         data = ClinicUpdateSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         clinic = selectors.get_clinic_for(user)
@@ -156,7 +133,7 @@ class LocationViewSet(
 
     @extend_schema(request=LocationInputSerializer, responses={201: LocationSerializer})
     def create(self, request: Request) -> Response:
-        user = _user(request)
+        user = request_user(request)
         data = LocationInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         clinic = selectors.get_clinic_for(user)
@@ -170,7 +147,7 @@ class LocationViewSet(
         data = LocationInputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         location = services.update_location(
-            location=location, changed_by=_user(request), **data.validated_data
+            location=location, changed_by=request_user(request), **data.validated_data
         )
         return Response(LocationSerializer(location).data)
 
@@ -238,12 +215,12 @@ class ClientViewSet(ScopedQuerysetMixin[Client], viewsets.ModelViewSet[Client]):
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         client = self.get_object()
-        services.record_client_read(client=client, read_by=_user(request))
+        services.record_client_read(client=client, read_by=request_user(request))
         return Response(ClientSerializer(client).data)
 
     @extend_schema(request=ClientInputSerializer, responses={201: ClientSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        user = _user(request)
+        user = request_user(request)
         data = ClientInputSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         clinic = selectors.get_clinic_for(user)
@@ -260,18 +237,20 @@ class ClientViewSet(ScopedQuerysetMixin[Client], viewsets.ModelViewSet[Client]):
         )
         data.is_valid(raise_exception=True)
         client = services.update_client(
-            client=client, changed_by=_user(request), **data.validated_data
+            client=client, changed_by=request_user(request), **data.validated_data
         )
         return Response(ClientSerializer(client).data)
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        services.archive_client(client=self.get_object(), archived_by=_user(request))
+        services.archive_client(client=self.get_object(), archived_by=request_user(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=None, responses=ClientSerializer)
     @action(detail=True, methods=["post"])
     def restore(self, request: Request, pk: str | None = None) -> Response:
-        client = services.restore_client(client=self.get_object(), restored_by=_user(request))
+        client = services.restore_client(
+            client=self.get_object(), restored_by=request_user(request)
+        )
         return Response(ClientSerializer(client).data)
 
 
