@@ -48,7 +48,7 @@ def list_exercises_for(user: User) -> QuerySet[Exercise]:
     ).prefetch_related("targets__muscle")
 
 
-def plan_today(plan: HomeworkPlan) -> date:
+def get_plan_today(plan: HomeworkPlan) -> date:
     return timezone.now().astimezone(ZoneInfo(plan.zone_name or plan.client.zone_name)).date()
 
 
@@ -73,10 +73,10 @@ def _done_days(
     return session_done, per_exercise
 
 
-def adherence(plan: HomeworkPlan, *, today: date | None = None) -> dict[str, Any]:
+def get_adherence(plan: HomeworkPlan, *, today: date | None = None) -> dict[str, Any]:
     """Sessions done / prescribed per week, the current streak, per exercise,
     and per culprit muscle (with the pain replies next to it)."""
-    today = today or plan_today(plan)
+    today = today or get_plan_today(plan)
     replies = list(plan.replies.all())
     session_done, per_exercise = _done_days(plan, replies)
     end = min(today, plan.end_date) if plan.end_date else today
@@ -145,14 +145,14 @@ def adherence(plan: HomeworkPlan, *, today: date | None = None) -> dict[str, Any
     }
 
 
-def window_adherence(plan: HomeworkPlan, *, first: date, last: date) -> tuple[int, int]:
+def get_window_adherence(plan: HomeworkPlan, *, first: date, last: date) -> tuple[int, int]:
     """(done, prescribed) sessions between two dates."""
     prescribed = scheduled_dates(plan, first, last)
     session_done, _ = _done_days(plan, list(plan.replies.all()))
     return sum(1 for d in prescribed if d in session_done), len(prescribed)
 
 
-def replies_since_last_visit(client: Client) -> dict[str, Any] | None:
+def get_replies_since_last_visit(client: Client) -> dict[str, Any] | None:
     """For a new session note: the homework replies since the last signed note."""
     last = notes_selectors.get_last_signed_visit_at(client)
     replies = HomeworkReply.objects.filter(plan__client=client)
@@ -172,14 +172,5 @@ def replies_since_last_visit(client: Client) -> dict[str, Any] | None:
     }
 
 
-def replies_as_sentences(replies: dict[str, Any]) -> list[str]:
-    """``replies_since_last_visit`` as a line of a note's subjective section."""
-    pain = ", ".join(f"{p['score']}/10" for p in replies["pain"])
-    return [
-        f"Homework since last visit: {replies['done']} session(s) done, "
-        f"{replies['skipped']} skipped" + (f"; pain replies {pain}." if pain else ".")
-    ]
-
-
-def alerts_for_client(client: Client) -> QuerySet[HomeworkAlert]:
+def list_alerts_for_client(client: Client) -> QuerySet[HomeworkAlert]:
     return HomeworkAlert.objects.filter(plan__client=client).select_related("plan")

@@ -38,7 +38,7 @@ def plan_page(request: HttpRequest, token: str) -> HttpResponse:
     plan = _plan(*found) if found else None
     if plan is None:
         return render(request, "homework/link_problem.html", {"problem": "invalid"}, status=404)
-    today = selectors.plan_today(plan)
+    today = selectors.get_plan_today(plan)
     is_session_day = bool(scheduled_dates(plan, today, today))
     message = ""
     if request.method == "POST":

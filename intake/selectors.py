@@ -30,7 +30,7 @@ def list_submissions_for(user: User) -> QuerySet[Submission]:
     ).select_related("questionnaire", "client")
 
 
-def intake_badges(client_ids: list[int]) -> dict[int, dict[str, Any]]:
+def get_intake_badges(client_ids: list[int]) -> dict[int, dict[str, Any]]:
     """For the day view and client lists: intake status (done, sent, expired,
     not_sent) and whether the latest intake asks for a doctor first. Two queries."""
     latest: dict[int, Submission] = {}
@@ -60,28 +60,28 @@ def intake_badges(client_ids: list[int]) -> dict[int, dict[str, Any]]:
     return out
 
 
-def booking_blockers_for(client: Client) -> list[str]:
+def list_booking_blockers(client: Client) -> list[str]:
     """Why booking this client needs a member of staff's explicit go-ahead
     (clients with these cannot book themselves)."""
-    if intake_badges([client.pk])[client.pk]["red_flag"]:
+    if get_intake_badges([client.pk])[client.pk]["red_flag"]:
         return ["The intake form has red flags: the client was advised to see a doctor first."]
     return []
 
 
-def booking_warnings_for(client: Client) -> list[str]:
+def list_booking_warnings(client: Client) -> list[str]:
     """What staff should know when booking, without stopping the booking: a new
     client has not done the intake yet (booking sends them the link)."""
-    if intake_badges([client.pk])[client.pk]["intake_status"] != "done":
+    if get_intake_badges([client.pk])[client.pk]["intake_status"] != "done":
         return ["The intake form is not done yet; the client will get a link to it."]
     return []
 
 
-def needs_intake_link(client: Client) -> bool:
+def has_intake_due(client: Client) -> bool:
     """No intake submitted and no unexpired link waiting."""
-    return intake_badges([client.pk])[client.pk]["intake_status"] in ("not_sent", "expired")
+    return get_intake_badges([client.pk])[client.pk]["intake_status"] in ("not_sent", "expired")
 
 
-def latest_intake(client: Client) -> Submission | None:
+def get_latest_intake(client: Client) -> Submission | None:
     return (
         Submission.objects.filter(client=client, questionnaire__kind=QuestionnaireKind.INTAKE)
         .order_by("-submitted_at", "-id")
@@ -89,11 +89,11 @@ def latest_intake(client: Client) -> Submission | None:
     )
 
 
-def pain_series(client: Client) -> QuerySet[PainRating]:
+def list_pain_ratings(client: Client) -> QuerySet[PainRating]:
     return PainRating.objects.filter(client=client).order_by("recorded_at", "id")
 
 
-def odi_series(client: Client) -> QuerySet[Submission]:
+def list_odi_submissions(client: Client) -> QuerySet[Submission]:
     return Submission.objects.filter(
         client=client, questionnaire__kind=QuestionnaireKind.ODI, odi_score__isnull=False
     ).order_by("submitted_at", "id")

@@ -17,7 +17,7 @@ def _muscle_names() -> dict[str, str]:
 
 def note_body_chart(note: SessionNote) -> str:
     return bodychart.render(
-        selectors.findings_for_chart([note]),
+        selectors.list_chart_findings([note]),
         names=_muscle_names(),
         title=f"Body chart, {note.client.full_name}, {note.seen_at:%d %b %Y}",
     )
@@ -25,7 +25,7 @@ def note_body_chart(note: SessionNote) -> str:
 
 def client_body_chart(*, client: Client, reader: User, visits: int) -> str:
     notes = list(
-        selectors.with_everything(
+        selectors.with_note_details(
             selectors.list_notes_for(reader).filter(client=client, status=NoteStatus.SIGNED)
         ).order_by("-seen_at")[:visits]
     )
@@ -38,14 +38,16 @@ def client_body_chart(*, client: Client, reader: User, visits: int) -> str:
             detail={"via": "body chart"},
         )
     return bodychart.render(
-        selectors.findings_for_chart(notes),
+        selectors.list_chart_findings(notes),
         names=_muscle_names(),
         title=f"Body chart, {client.full_name}, last {len(notes)} visit(s)",
     )
 
 
 def pain_trend(*, client: Client) -> str:
-    points = [(r.recorded_at, r.score, r.source) for r in intake_selectors.pain_series(client)]
+    points = [
+        (r.recorded_at, r.score, r.source) for r in intake_selectors.list_pain_ratings(client)
+    ]
     visits = list(
         SessionNote.objects.filter(client=client, status=NoteStatus.SIGNED)
         .order_by("seen_at")

@@ -22,19 +22,19 @@ from notes.models import (
 )
 
 
-def can_read_notes(user: User) -> bool:
+def has_note_access(user: User) -> bool:
     return user.role in (Role.THERAPIST, Role.OWNER)
 
 
 def list_notes_for(user: User) -> QuerySet[SessionNote]:
-    if not can_read_notes(user):
+    if not has_note_access(user):
         return SessionNote.objects.none()
     return SessionNote.objects.filter(
         client__in=list_clients_for(user, include_archived=True)
     ).select_related("client", "therapist__user", "signed_by")
 
 
-def with_everything(qs: QuerySet[SessionNote]) -> QuerySet[SessionNote]:
+def with_note_details(qs: QuerySet[SessionNote]) -> QuerySet[SessionNote]:
     """A note with its findings (and their links), tests and addenda, in a
     fixed number of queries however many notes."""
     findings = MuscleFinding.objects.select_related("muscle").prefetch_related(
@@ -44,7 +44,7 @@ def with_everything(qs: QuerySet[SessionNote]) -> QuerySet[SessionNote]:
 
 
 def list_templates_for(user: User) -> QuerySet[NoteTemplate]:
-    if not can_read_notes(user) or user.clinic_id is None:
+    if not has_note_access(user) or user.clinic_id is None:
         return NoteTemplate.objects.none()
     return NoteTemplate.objects.filter(clinic_id=user.clinic_id)
 
@@ -83,7 +83,7 @@ def list_muscles_by_role(note: SessionNote | None, role: str) -> dict[int, set[s
     return found
 
 
-def findings_for_chart(notes: list[SessionNote]) -> list[tuple[str, str, str]]:
+def list_chart_findings(notes: list[SessionNote]) -> list[tuple[str, str, str]]:
     """(muscle slug, side, role) of culprits and victims; the newest note wins."""
     seen: dict[tuple[str, str], str] = {}
     for note in sorted(notes, key=lambda n: n.seen_at):
@@ -93,7 +93,7 @@ def findings_for_chart(notes: list[SessionNote]) -> list[tuple[str, str, str]]:
     return [(slug, side, role) for (slug, side), role in seen.items()]
 
 
-def culprit_history(client: Client) -> list[dict[str, Any]]:
+def list_culprit_history(client: Client) -> list[dict[str, Any]]:
     """For each culprit muscle and side: the visits where it was found and its
     tension then, oldest first (signed notes only). Two queries."""
     rows = (

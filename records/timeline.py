@@ -56,9 +56,9 @@ def _submission_item(submission: Submission) -> dict[str, Any]:
 def build(*, client: Client, reader: User) -> dict[str, Any]:
     """The timeline as JSON-ready data."""
     notes = list(
-        selectors.with_everything(selectors.list_notes_for(reader).filter(client=client)).order_by(
-            "seen_at", "id"
-        )
+        selectors.with_note_details(
+            selectors.list_notes_for(reader).filter(client=client)
+        ).order_by("seen_at", "id")
     )
     submissions = list(
         Submission.objects.filter(client=client)
@@ -88,13 +88,13 @@ def build(*, client: Client, reader: User) -> dict[str, Any]:
     items.sort(key=lambda item: (item["at"], item["type"], item["id"]))
     pain = [
         {"at": r.recorded_at, "score": r.score, "source": r.source}
-        for r in intake_selectors.pain_series(client)
+        for r in intake_selectors.list_pain_ratings(client)
     ]
     return {
         "client": {"id": client.pk, "name": client.full_name},
         "items": items,
         "pain": pain,
-        "culprits": selectors.culprit_history(client),
+        "culprits": selectors.list_culprit_history(client),
         "homework": _homework(client),
     }
 
@@ -112,12 +112,12 @@ def _homework(client: Client) -> dict[str, Any] | None:
     )
     alerts = [
         {"kind": a.kind, "raised_on": a.raised_on, "detail": a.detail}
-        for a in homework_selectors.alerts_for_client(client)[:10]
+        for a in homework_selectors.list_alerts_for_client(client)[:10]
     ]
     if plan is None and not alerts:
         return None
     return {
         "plan": plan.pk if plan else None,
-        "adherence": homework_selectors.adherence(plan) if plan else None,
+        "adherence": homework_selectors.get_adherence(plan) if plan else None,
         "alerts": alerts,
     }

@@ -16,7 +16,7 @@ from records import timeline
 @login_required
 def timeline_page(request: HttpRequest, client_id: int) -> HttpResponse:
     user = request.user
-    if not isinstance(user, User) or not selectors.can_read_notes(user):
+    if not isinstance(user, User) or not selectors.has_note_access(user):
         raise Http404
     client = list_clients_for(user, include_archived=True).filter(pk=client_id).first()
     if client is None:

@@ -1,6 +1,6 @@
 """Reads of scheduling, scoped to the caller, and the locks bookings take.
 
-``search_slots`` loads everything it needs in a fixed number of queries (the
+``list_free_slots`` loads everything it needs in a fixed number of queries (the
 service and its therapists, weekly hours, overrides, closures, rooms and the
 busy appointments), however many therapists and days, then hands the
 interval arithmetic to the pure functions in ``scheduling.slots``.
@@ -170,7 +170,7 @@ def _overlapping(field_start: str, field_end: str, start: datetime, end: datetim
     return Q(**{f"{field_start}__lt": end, f"{field_end}__gt": start})
 
 
-def busy_blocks(
+def list_busy_blocks(
     *, therapist_ids: list[int], start: datetime, end: datetime, exclude_id: int | None = None
 ) -> dict[int, list[Interval]]:
     """Each therapist's active appointment blocks (buffers included) in a range."""
@@ -189,7 +189,7 @@ def busy_blocks(
     return out
 
 
-def room_busy_blocks(
+def list_room_busy_blocks(
     *, room_ids: list[int], start: datetime, end: datetime, exclude_id: int | None = None
 ) -> dict[int, list[Interval]]:
     qs = Appointment.objects.filter(
@@ -205,7 +205,7 @@ def room_busy_blocks(
     return out
 
 
-def working_intervals_for(
+def list_working_intervals(
     *, therapist_ids: list[int], location: Location, first_day: date, last_day: date
 ) -> dict[int, list[Interval]]:
     """When each therapist works at the location, day by day (three queries)."""
@@ -253,7 +253,7 @@ def working_intervals_for(
     }
 
 
-def search_slots(
+def list_free_slots(
     *,
     service: Service,
     location: Location,
@@ -277,14 +277,14 @@ def search_slots(
         return []
     first_day = start.astimezone(zone).date()
     last_day = end.astimezone(zone).date()
-    working = working_intervals_for(
+    working = list_working_intervals(
         therapist_ids=therapist_ids, location=location, first_day=first_day, last_day=last_day
     )
     before = timedelta(minutes=service.buffer_before_minutes)
     after = timedelta(minutes=service.buffer_after_minutes)
     duration = timedelta(minutes=service.duration_minutes)
     margin = before + after + duration
-    busy = busy_blocks(
+    busy = list_busy_blocks(
         therapist_ids=therapist_ids,
         start=start - margin,
         end=end + margin,
@@ -298,7 +298,7 @@ def search_slots(
                 "name"
             )
         )
-        blocks = room_busy_blocks(
+        blocks = list_room_busy_blocks(
             room_ids=[r.pk for r in rooms],
             start=start - margin,
             end=end + margin,
@@ -335,5 +335,5 @@ def search_slots(
     return slots
 
 
-def client_for_user(user: User) -> Client | None:
+def get_client_for_user(user: User) -> Client | None:
     return Client.objects.filter(user_id=user.pk, archived_at__isnull=True).first()

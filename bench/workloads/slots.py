@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 
 from clinic.core.models import Client, Clinic, Location, Role, Therapist, User
 from scheduling.models import Appointment, Room, Service, WeeklyHours
-from scheduling.selectors import search_slots
+from scheduling.selectors import list_free_slots
 
 
 def run(args: argparse.Namespace) -> None:
@@ -103,7 +103,7 @@ def run(args: argparse.Namespace) -> None:
         for _ in range(args.runs):
             with CaptureQueriesContext(connection) as ctx:
                 t0 = time.perf_counter()
-                slots = search_slots(
+                slots = list_free_slots(
                     service=service,
                     location=location,
                     not_before=datetime(2026, 1, 1, tzinfo=zone),

@@ -197,7 +197,7 @@ class PlanViewSet(
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     @action(detail=True, methods=["get"])
     def adherence(self, request: Request, pk: str | None = None) -> Response:
-        return Response(selectors.adherence(self.get_object()))
+        return Response(selectors.get_adherence(self.get_object()))
 
     @extend_schema(request=s.ReplySerializer, responses={201: s.ReplyResultSerializer})
     @action(detail=True, methods=["post"])

@@ -16,7 +16,7 @@ from homework.models import AlertKind, HomeworkAlert, HomeworkPlan, PlanStatus, 
 
 
 def _raise(plan: HomeworkPlan, kind: str, detail: dict[str, Any]) -> HomeworkAlert | None:
-    today = selectors.plan_today(plan)
+    today = selectors.get_plan_today(plan)
     try:
         with transaction.atomic():
             alert = HomeworkAlert.objects.create(
@@ -61,11 +61,11 @@ def check_pain_rising(plan: HomeworkPlan) -> HomeworkAlert | None:
 def check_low_adherence(plan: HomeworkPlan) -> HomeworkAlert | None:
     """Adherence over the last 7 days (to yesterday) under the clinic's
     threshold; at most one such alert a week."""
-    today = selectors.plan_today(plan)
+    today = selectors.get_plan_today(plan)
     first, last = today - timedelta(days=7), today - timedelta(days=1)
     if plan.start_date is None or plan.start_date > first:
         return None  # not 7 days of plan yet
-    done, prescribed = selectors.window_adherence(plan, first=first, last=last)
+    done, prescribed = selectors.get_window_adherence(plan, first=first, last=last)
     if not prescribed:
         return None
     percent = round(100 * done / prescribed)

@@ -25,7 +25,7 @@ def latest_victims(client: Client) -> dict[int, set[str]]:
 
 def client_contraindications(client: Client) -> set[str]:
     """The intake's contraindications, with blood thinners as one more."""
-    submission = intake_selectors.latest_intake(client)
+    submission = intake_selectors.get_latest_intake(client)
     if submission is None:
         return set()
     codes = set(submission.contraindications)

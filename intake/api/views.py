@@ -130,7 +130,7 @@ class OutcomesView(APIView):
         client = _client_for(request, client_id)
         return Response(
             {
-                "pain": s.PainPointSerializer(selectors.pain_series(client), many=True).data,
-                "odi": s.OdiPointSerializer(selectors.odi_series(client), many=True).data,
+                "pain": s.PainPointSerializer(selectors.list_pain_ratings(client), many=True).data,
+                "odi": s.OdiPointSerializer(selectors.list_odi_submissions(client), many=True).data,
             }
         )

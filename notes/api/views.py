@@ -62,7 +62,7 @@ class NoteViewSet(
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def scoped_queryset(self, user: Any) -> QuerySet[SessionNote]:
-        return selectors.with_everything(selectors.list_notes_for(user))
+        return selectors.with_note_details(selectors.list_notes_for(user))
 
     def _fresh(self, note: SessionNote, code: int = status.HTTP_200_OK) -> Response:
         note = self.get_queryset().get(pk=note.pk)
@@ -282,7 +282,7 @@ class CulpritHistoryView(ClientChartView):
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request, client_id: int) -> Response:
         client = self.client(request, client_id)
-        return Response(selectors.culprit_history(client))
+        return Response(selectors.list_culprit_history(client))
 
 
 class TemplateViewSet(

@@ -37,7 +37,7 @@ def prefill_subjective(client: Client) -> dict[str, Any]:
     pain ratings, and what the registered sources add (the homework replies
     since the last visit)."""
     data: dict[str, Any] = {}
-    submission = intake_selectors.latest_intake(client)
+    submission = intake_selectors.get_latest_intake(client)
     if submission is not None:
         data["intake"] = {
             "submission": submission.pk,

@@ -86,7 +86,7 @@ class SlotsView(APIView):
         )
         if window.not_after is not None:
             end = min(end, window.not_after)
-        slots = selectors.search_slots(
+        slots = selectors.list_free_slots(
             service=service,
             location=location,
             therapist=data.get("therapist"),
@@ -165,7 +165,7 @@ class AppointmentViewSet(
         data.is_valid(raise_exception=True)
         v = dict(data.validated_data)
         if user.role == Role.CLIENT:
-            client = selectors.client_for_user(user)
+            client = selectors.get_client_for_user(user)
             if client is None:
                 raise NotAllowed("Your sign-in is not linked to a client record.")
             v.pop("override_reason", None)
@@ -175,7 +175,7 @@ class AppointmentViewSet(
             raise InvalidInput(fields={"client": ["Say whom to book."]})
         appointment = services.book_appointment(booked_by=user, **v)
         response = self._out(appointment, status.HTTP_201_CREATED)
-        response.data["warnings"] = intake_selectors.booking_warnings_for(appointment.client)
+        response.data["warnings"] = intake_selectors.list_booking_warnings(appointment.client)
         return response
 
     @extend_schema(request=s.NotesSerializer, responses=s.AppointmentSerializer)
@@ -257,7 +257,7 @@ class DayView(APIView):
                 day=query.validated_data["date"],
             )
         )
-        badges = intake_selectors.intake_badges(sorted({a.client_id for a in appointments}))
+        badges = intake_selectors.get_intake_badges(sorted({a.client_id for a in appointments}))
         return Response(
             s.DayAppointmentSerializer(appointments, many=True, context={"badges": badges}).data
         )
@@ -328,7 +328,7 @@ class WaitlistViewSet(
         data.is_valid(raise_exception=True)
         v = dict(data.validated_data)
         if user.role == Role.CLIENT:
-            v["client"] = selectors.client_for_user(user)
+            v["client"] = selectors.get_client_for_user(user)
             if v["client"] is None:
                 raise NotAllowed("Your sign-in is not linked to a client record.")
         elif "client" not in v:

@@ -36,7 +36,7 @@ from scheduling.services.messages import enqueue_booking_messages
 
 def booking_blockers(client: Client) -> list[str]:
     """Why a booking for this client needs a member of staff's explicit go-ahead."""
-    return intake_selectors.booking_blockers_for(client)
+    return intake_selectors.list_booking_blockers(client)
 
 
 def _as_client(booked_by: User | None) -> bool:
@@ -102,7 +102,7 @@ def _check_slot(
         why = "This time is too soon to book."
         raise SlotNotOffered(why, fields={"starts_at": [why]})
     duration = timedelta(minutes=service.duration_minutes)
-    slots = selectors.search_slots(
+    slots = selectors.list_free_slots(
         service=service,
         location=location,
         therapist=therapist,

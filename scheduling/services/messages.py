@@ -48,7 +48,7 @@ def enqueue_booking_messages(appointment: Appointment) -> None:
     """Confirmation now (with an .ics), a reminder at the clinic's lead time, and
     the intake form link when the client has not filled it in yet."""
     client = appointment.client
-    if intake_selectors.needs_intake_link(client):
+    if intake_selectors.has_intake_due(client):
         intake_services.send_intake_link(client=client, sent_by=None)
     context = appointment_context(appointment)
     now = timezone.now()

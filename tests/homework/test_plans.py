@@ -223,7 +223,7 @@ def test_adherence_arithmetic(plan, therapist):
             exercise=first_item.exercise,
             via="page",
         )
-        result = selectors.adherence(HomeworkPlan.objects.get(pk=plan.pk))
+        result = selectors.get_adherence(HomeworkPlan.objects.get(pk=plan.pk))
     assert [(w["week_of"], w["prescribed"], w["done"]) for w in result["weeks"]] == [
         (date(2026, 6, 1), 3, 2),
         (date(2026, 6, 8), 3, 2),

@@ -175,11 +175,11 @@ def test_red_flags_advise_a_doctor_and_flag_the_client(client_record):
     assert "speak with your doctor" in html and "not a diagnosis" in html
     submission = Submission.objects.get()
     assert submission.referral_flag
-    assert selectors.intake_badges([client_record.pk])[client_record.pk] == {
+    assert selectors.get_intake_badges([client_record.pk])[client_record.pk] == {
         "intake_status": "done",
         "red_flag": True,
     }
-    assert selectors.booking_blockers_for(client_record)
+    assert selectors.list_booking_blockers(client_record)
 
 
 def test_a_correction_is_a_new_linked_submission(client_record, front_desk):
@@ -188,7 +188,7 @@ def test_a_correction_is_a_new_linked_submission(client_record, front_desk):
     BrowserClient().post(link_path(invitation), valid_answers(nrs_now="5"))
     second = Submission.objects.get(invitation=invitation)
     assert second.supersedes == first and first.superseded_by == second
-    assert selectors.latest_intake(client_record) == second
+    assert selectors.get_latest_intake(client_record) == second
     assert Submission.objects.filter(pk=first.pk, nrs_now=7).exists()  # kept as it was
 
 

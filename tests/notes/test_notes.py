@@ -14,7 +14,7 @@ from intake import services as intake_services
 from intake.models import PainRating
 from notes import services
 from notes.models import NoteLocked, SessionNote
-from notes.selectors import culprit_history
+from notes.selectors import list_culprit_history
 from notes.services import NoteIsSigned
 from tests.intake.helpers import submit_intake
 from tests.notes.conftest import muscle
@@ -318,7 +318,7 @@ def test_culprit_history_shows_which_hypothesis_improves(client_record, therapis
         tension=1,
     )
     services.sign_note(note=later, signed_by=therapist)
-    [history] = culprit_history(client_record)
+    [history] = list_culprit_history(client_record)
     assert [v["tension"] for v in history["visits"]] == [3, 1]
     assert history["improving"] is True and history["muscle"] == "rectus-femoris"
 

@@ -16,7 +16,7 @@ from scheduling.errors import (
     SlotTaken,
 )
 from scheduling.models import Appointment, WaitlistOffer
-from scheduling.selectors import search_slots
+from scheduling.selectors import list_free_slots
 from tests.clinic.factories import ClientFactory
 from tests.intake.helpers import submit_intake
 from tests.scheduling.conftest import ny
@@ -334,7 +334,7 @@ def test_a_therapist_blocks_their_own_time_but_not_over_appointments(
         created_by=therapist,
         reason="Dentist",
     )
-    slots = search_slots(
+    slots = list_free_slots(
         service=massage,
         location=location,
         therapist=therapist_profile,
