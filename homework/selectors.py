@@ -174,3 +174,17 @@ def get_replies_since_last_visit(client: Client) -> dict[str, Any] | None:
 
 def list_alerts_for_client(client: Client) -> QuerySet[HomeworkAlert]:
     return HomeworkAlert.objects.filter(plan__client=client).select_related("plan")
+
+
+def get_live_plan(client: Client) -> HomeworkPlan | None:
+    """The client's running (active or paused) plan, newest first, with what
+    adherence needs."""
+    return (
+        HomeworkPlan.objects.filter(
+            client=client, status__in=(PlanStatus.ACTIVE, PlanStatus.PAUSED)
+        )
+        .select_related("client__clinic")
+        .prefetch_related("items__exercise", "items__for_culprit", "replies")
+        .order_by("-published_at")
+        .first()
+    )

@@ -106,3 +106,14 @@ def get_suggestion_for_client(*, suggestion_id: int, client: Client) -> CulpritS
         .select_related("muscle", "submission")
         .first()
     )
+
+
+def list_submissions_of_client(client: Client) -> QuerySet[Submission]:
+    """All the client's forms, oldest first, with questionnaire and suggestions
+    (unscoped: the caller has checked the reader may see this client)."""
+    return (
+        Submission.objects.filter(client=client)
+        .select_related("questionnaire")
+        .prefetch_related("suggestions__muscle")
+        .order_by("submitted_at", "id")
+    )

@@ -9,7 +9,6 @@ from typing import Any
 from clinic.core.audit import record_audit_many
 from clinic.core.models import AuditAction, Client, User
 from homework import selectors as homework_selectors
-from homework.models import HomeworkPlan, PlanStatus
 from intake import selectors as intake_selectors
 from intake.models import QuestionnaireKind, Submission
 from intake.vocabulary import REGION_BY_CODE, TRIGGERS
@@ -60,12 +59,7 @@ def build(*, client: Client, reader: User) -> dict[str, Any]:
             selectors.list_notes_for(reader).filter(client=client)
         ).order_by("seen_at", "id")
     )
-    submissions = list(
-        Submission.objects.filter(client=client)
-        .select_related("questionnaire")
-        .prefetch_related("suggestions__muscle")
-        .order_by("submitted_at", "id")
-    )
+    submissions = list(intake_selectors.list_submissions_of_client(client))
     if notes:
         record_audit_many(
             actor=reader,
@@ -101,15 +95,7 @@ def build(*, client: Client, reader: User) -> dict[str, Any]:
 
 def _homework(client: Client) -> dict[str, Any] | None:
     """The live plan's adherence and the alerts, for before the next visit."""
-    plan = (
-        HomeworkPlan.objects.filter(
-            client=client, status__in=(PlanStatus.ACTIVE, PlanStatus.PAUSED)
-        )
-        .select_related("client__clinic")
-        .prefetch_related("items__exercise", "items__for_culprit", "replies")
-        .order_by("-published_at")
-        .first()
-    )
+    plan = homework_selectors.get_live_plan(client)
     alerts = [
         {"kind": a.kind, "raised_on": a.raised_on, "detail": a.detail}
         for a in homework_selectors.list_alerts_for_client(client)[:10]
