@@ -82,7 +82,7 @@ def dump_tables() -> dict[str, dict[str, Any]]:
     tables: dict[str, dict[str, Any]] = {}
     with connection.cursor() as cursor:
         for table in sorted(connection.introspection.table_names(cursor)):
-            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
             columns = [column[0] for column in cursor.description]
             rows = plain([list(row) for row in cursor.fetchall()])
             rows.sort(key=lambda row: json.dumps(row, sort_keys=True))
@@ -328,7 +328,14 @@ def insert_practice(model_apps: Any) -> dict[str, Any]:
         degrees=15,
         comment="Knee does not reach 90°.",
     )
-    create("clinic.ObjectiveTest", note=signed, test="other", name="Prone knee bend", side="both", result="pain")
+    create(
+        "clinic.ObjectiveTest",
+        note=signed,
+        test="other",
+        name="Prone knee bend",
+        side="both",
+        result="pain",
+    )
     culprit = create(
         "clinic.MuscleFinding",
         note=signed,
@@ -348,7 +355,7 @@ def insert_practice(model_apps: Any) -> dict[str, Any]:
         tension=1,
         tenderness=3,
         trigger_points=True,
-        comment="Tender at L3–L4.",
+        comment="Tender at L3/L4 (Druckschmerz, ü).",
     )
     create("clinic.TugOfWar", culprit=culprit, victim=victim)
 
@@ -369,7 +376,7 @@ def insert_practice(model_apps: Any) -> dict[str, Any]:
         created_at=T0 + timedelta(days=1),
     )
 
-    # A draft: a phone consult, no appointment, one finding and a link to nothing.
+    # A draft: a phone consult without appointment, with one finding and no links.
     draft = create(
         "clinic.SessionNote",
         clinic=clinic,
@@ -393,7 +400,7 @@ def insert_practice(model_apps: Any) -> dict[str, Any]:
         clinic=clinic,
         section="plan",
         title="Hip flexor stretch",
-        text="Kneeling hip flexor stretch, 3 × 30 s each side, daily.",
+        text="Kneeling hip flexor stretch, 30 s each side, daily — gently.",
         order=1,
     )
 
@@ -501,11 +508,10 @@ def step_legacy(legacy_dir: Path) -> dict[str, Any]:
 # --- step B: today's code --------------------------------------------------------------------
 
 
-def step_current(ids: dict[str, Any]) -> dict[str, Any]:
+def step_current(practice: dict[str, Any]) -> dict[str, Any]:
     django.setup()
     # The current models need the app registry: imported once django.setup() ran.
     from django.contrib.auth.backends import ModelBackend  # noqa: PLC0415 (after setup)
-    from django.contrib.contenttypes.models import ContentType  # noqa: PLC0415 (after setup)
 
     from clinic.core.models import Clinic, User  # noqa: PLC0415 (after setup)
     from clinic.notifications.models import Notification  # noqa: PLC0415 (after setup)
@@ -518,7 +524,6 @@ def step_current(ids: dict[str, Any]) -> dict[str, Any]:
     executor = MigrationExecutor(connection)
     pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
 
-    practice = ids
     signed = SessionNote.objects.get(pk=practice["signed"])
     integrity = services.verify_note_integrity(signed)
     link = TugOfWar.objects.select_related("culprit__note", "victim__muscle").get(
@@ -530,7 +535,6 @@ def step_current(ids: dict[str, Any]) -> dict[str, Any]:
     plan = HomeworkPlan.objects.select_related("source_note").get(source_note_id=signed.pk)
     users = {role: User.objects.get(pk=pk) for role, pk in practice["users"].items()}
     backend = ModelBackend()
-    ContentType.objects.clear_cache()
 
     out = io.StringIO()
     try:
@@ -565,14 +569,9 @@ def step_current(ids: dict[str, Any]) -> dict[str, Any]:
                     "title", flat=True
                 )
             ),
-            "alert_about": type(alert.about_object()).__name__
-            if hasattr(alert, "about_object")
-            else None,
             "alert_about_model": alert.about_type.model_class()._meta.label,
             "plan_source_note": [plan.source_note._meta.label, plan.source_note.pk],
-            "appointment_note": SessionNote.objects.get(
-                appointment_id=practice["appointment"]
-            ).pk,
+            "appointment_note": SessionNote.objects.get(appointment_id=practice["appointment"]).pk,
         },
         "perms": {
             "therapist_views_notes": backend.has_perm(users["therapist"], "notes.view_sessionnote"),

@@ -1,9 +1,8 @@
 """The migration files of the old main, before session notes and the outbox
 left the core ``clinic`` app (commit 72a514e), rebuilt at test time.
 
-``build(dest)`` writes two packages under ``dest`` and returns the
-``MIGRATION_MODULES`` that load them (plus ``None`` for the apps the old main
-did not have):
+``build(dest)`` writes two packages under ``dest``; ``MIGRATION_MODULES`` loads
+them (and gives ``None`` to the apps the old main did not have):
 
 * ``legacy_clinic_migrations``: the current ``clinic/core/migrations`` 0001-0007
   copied as they are (unchanged since the old main but for 0001 importing its
@@ -14,7 +13,10 @@ did not have):
   0002 and 0003 (unchanged).
 
 ``intake`` and ``scheduling`` keep their current packages: unchanged since the
-old main.
+old main but for scheduling 0001 naming the calendar token's default by its new
+name (``scheduling.models.new_calendar_token``, formerly ``_calendar_token``:
+the same function renamed; a default callable is not part of the schema, and a
+copy naming the old one could not even be imported).
 
 The old 0008 no longer exists anywhere in the tree, so it is stored verbatim in
 ``clinic/migrations/0008_session_notes.py`` next to this file (that path mirrors
@@ -80,6 +82,11 @@ OLD_LEAVES = {
 }
 # Apps the old main did not have (or that have no migrations): no migrations in the legacy run.
 NEW_APPS = ("notes", "notifications", "records", "project")
+MIGRATION_MODULES: dict[str, str | None] = {
+    "clinic": CLINIC_PACKAGE,
+    "homework": HOMEWORK_PACKAGE,
+    **dict.fromkeys(NEW_APPS),
+}
 
 
 class LegacyMismatch(AssertionError):
@@ -106,9 +113,9 @@ def derive(current: Path, substitutions: list[tuple[str, str]], sha256: str) -> 
     return text
 
 
-def build(dest: Path) -> dict[str, str | None]:
-    """Write the legacy packages under ``dest`` (to be put on ``sys.path``) and
-    return the ``MIGRATION_MODULES`` setting that uses them."""
+def build(dest: Path) -> None:
+    """Write the legacy packages under ``dest``, to be put on ``sys.path`` with
+    ``MIGRATION_MODULES`` set to ``MIGRATION_MODULES``."""
     frozen = FROZEN_0008.read_text()
     if _sha256(frozen) != FROZEN_0008_SHA256:
         raise LegacyMismatch(f"{FROZEN_0008} was edited; it must stay the old main's file")
@@ -127,6 +134,3 @@ def build(dest: Path) -> dict[str, str | None]:
         path = dest / package / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
-    modules: dict[str, str | None] = {"clinic": CLINIC_PACKAGE, "homework": HOMEWORK_PACKAGE}
-    modules.update(dict.fromkeys(NEW_APPS))
-    return modules
