@@ -1,6 +1,7 @@
 """Demo homework: the demo note's plan, published, with a few replies, so the
 client's plan page, the adherence figures and the timeline have something to
-show. Idempotent."""
+show. Dosing profiles and the area order come from setting the clinic up
+(``records.onboarding``). Idempotent."""
 
 from __future__ import annotations
 
@@ -17,7 +18,6 @@ from notes.models import NoteStatus, SessionNote
 
 @transaction.atomic
 def seed_homework(clinic: Clinic) -> None:
-    services.ensure_homework_setup(clinic)
     note = (
         SessionNote.objects.filter(clinic_id=clinic.pk, status=NoteStatus.SIGNED)
         .order_by("seen_at")

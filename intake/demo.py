@@ -1,6 +1,6 @@
-"""Demo intake data: the clinic's forms and rules, and two completed intakes
-(one with a red flag) so the day view and the suggestions have something to
-show. Idempotent."""
+"""Demo intake data: two completed intakes (one with a red flag) so the day
+view and the suggestions have something to show. The clinic's forms and rules
+come from setting the clinic up (``records.onboarding``) first. Idempotent."""
 
 from __future__ import annotations
 
@@ -42,8 +42,6 @@ _ANSWERS: dict[str, dict[str, Any]] = {
 
 @transaction.atomic
 def seed_intake(clinic: Clinic) -> None:
-    services.ensure_questionnaires(clinic)
-    services.ensure_default_rules(clinic)
     for email, answers in _ANSWERS.items():
         client = Client.objects.filter(clinic=clinic, email=email).first()
         if client is None or Submission.objects.filter(client=client).exists():

@@ -1,5 +1,6 @@
 """Demo notes: a signed visit note with culprits, victims and a tug-of-war for
 the demo client, so the timeline and the body chart have something to show.
+The quick phrases come from setting the clinic up (``records.onboarding``).
 Idempotent."""
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from notes.models import SessionNote
 
 @transaction.atomic
 def seed_notes(clinic: Clinic) -> None:
-    services.ensure_default_templates(clinic)
     client = Client.objects.filter(clinic=clinic, email="daniel.brooks@example.com").first()
     therapist = User.objects.filter(username="therapist").first()
     if client is None or therapist is None or SessionNote.objects.filter(client=client).exists():

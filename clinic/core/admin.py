@@ -1,5 +1,6 @@
 """Admin for the owner and the front desk. Writes that carry rules go through
-the services (archiving a client, changing a role); the audit trail is read-only."""
+the services (archiving a client, changing a role); the audit trail is read-only.
+The clinic itself is in ``records/admin.py``: adding one sets it up in every app."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from clinic.core import services
-from clinic.core.models import AuditEvent, Client, Clinic, Location, Muscle, Therapist, User
+from clinic.core.models import AuditEvent, Client, Location, Muscle, Therapist, User
 
 
 @admin.register(User)
@@ -27,44 +28,6 @@ class UserAdmin(DjangoUserAdmin):
         super().save_model(request, obj, form, change)
         if "role" in form.changed_data or not change:
             services.set_user_role(user=obj, role=obj.role)
-
-
-@admin.register(Clinic)
-class ClinicAdmin(admin.ModelAdmin[Clinic]):
-    list_display = ["name", "timezone", "cancellation_window_hours", "reminder_lead_hours"]
-    fieldsets = (
-        (None, {"fields": ("name", "phone", "email", "website", "timezone")}),
-        (
-            "Policies",
-            {
-                "fields": (
-                    "cancellation_window_hours",
-                    "reminder_lead_hours",
-                    "quiet_hours_start",
-                    "quiet_hours_end",
-                    "email_in_quiet_hours",
-                    "therapists_see_all_clients",
-                    "min_booking_notice_minutes",
-                    "booking_horizon_days",
-                    "slot_granularity_minutes",
-                    "intake_link_valid_days",
-                )
-            },
-        ),
-        (
-            "Homework dosing defaults",
-            {
-                "fields": (
-                    "default_hold_seconds",
-                    "default_repetitions",
-                    "default_sets",
-                    "default_sessions_per_week",
-                    "default_side",
-                    "adherence_alert_percent",
-                )
-            },
-        ),
-    )
 
 
 @admin.register(Location)

@@ -1,76 +1,93 @@
-"""A clinic's homework settings: dosing profiles and the order of body areas."""
+"""A clinic's homework settings: dosing profiles and the order of body areas.
+The starting ones are data, in ``homework/data/dosing_profiles.json`` and
+``homework/data/area_order.json``."""
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
+from importlib.resources import files
+from typing import Any, get_type_hints
+
 from django.db import transaction
 
-from clinic.core.models import Clinic
-from homework.models import AreaPriority, DosingProfile
+from clinic.core.models import Clinic, FunctionalGroup
+from homework.models import AreaPriority, DosingProfile, Side
 
-DEFAULT_AREA_ORDER = [
-    "hip_flexors",
-    "quadriceps",
-    "adductors",
-    "hamstrings",
-    "glutes",
-    "deep_hip_rotators",
-    "lateral_hip",
-    "lower_back",
-    "core",
-    "calf",
-    "shin",
-    "upper_back",
-]
 
-DEFAULT_PROFILES = [
-    # name, hold, reps, sets, side, sessions/week, description
-    (
-        "Short active holds",
-        5,
-        10,
-        1,
-        "both",
-        5,
-        "Move into the stretch and hold no longer than about five seconds, ten times: the "
-        "muscle learns it is safe to lengthen without guarding against pain.",
-    ),
-    (
-        "Static 45 seconds",
-        45,
-        1,
-        1,
-        "both",
-        7,
-        "Hold each stretch for 45 seconds or longer, every day for a week.",
-    ),
-    (
-        "Static 60 seconds per side",
-        60,
-        1,
-        1,
-        "both",
-        3,
-        "Hold at least a minute per side, at least three times a week, moving in slowly.",
-    ),
-]
+@dataclass(frozen=True)
+class DosingProfileSpec:
+    name: str
+    hold_seconds: int
+    repetitions: int
+    sets: int
+    side: str
+    sessions_per_week: int
+    description: str
+
+
+@dataclass(frozen=True)
+class HomeworkSetup:
+    """What ``ensure_homework_setup`` created."""
+
+    dosing_profiles: int = 0
+    area_priorities: int = 0
+
+
+def _read(name: str) -> Any:
+    return json.loads((files("homework") / "data" / name).read_text(encoding="utf-8"))
+
+
+def _load_profiles() -> list[DosingProfileSpec]:
+    """The starting profiles, checked: a wrong key or side fails at start-up."""
+    name = "dosing_profiles.json"
+    types = get_type_hints(DosingProfileSpec)
+    profiles = []
+    for i, record in enumerate(_read(name)):
+        if (
+            not isinstance(record, dict)
+            or set(record) != set(types)
+            or not all(isinstance(record[key], kind) for key, kind in types.items())
+        ):
+            raise ValueError(f"{name}, profile {i}: expected {types}")
+        profile = DosingProfileSpec(**record)
+        if profile.side not in Side.values:
+            raise ValueError(f"{name}, profile {i}: unknown side {profile.side!r}")
+        profiles.append(profile)
+    return profiles
+
+
+def _load_area_order() -> list[str]:
+    name = "area_order.json"
+    areas = _read(name)
+    if not isinstance(areas, list) or any(a not in FunctionalGroup.values for a in areas):
+        raise ValueError(f"{name}: expected a list of functional groups")
+    return [str(a) for a in areas]
+
+
+DEFAULT_AREA_ORDER = _load_area_order()
+DEFAULT_PROFILES = _load_profiles()
 
 
 @transaction.atomic
-def ensure_homework_setup(clinic: Clinic) -> None:
+def ensure_homework_setup(clinic: Clinic) -> HomeworkSetup:
     """Give a clinic its dosing profiles (one matching the clinic's default
-    dose is the default) and the default area order, once."""
+    dose is the default) and the default area order, each once: a clinic that
+    has any keeps its own. Return what was created."""
+    profiles = areas = 0
     if not DosingProfile.objects.filter(clinic=clinic).exists():
-        for name, hold, reps, sets, side, per_week, description in DEFAULT_PROFILES:
+        for spec in DEFAULT_PROFILES:
             DosingProfile.objects.create(
                 clinic=clinic,
-                name=name,
-                hold_seconds=hold,
-                repetitions=reps,
-                sets=sets,
-                side=side,
-                sessions_per_week=per_week,
-                description=description,
+                name=spec.name,
+                hold_seconds=spec.hold_seconds,
+                repetitions=spec.repetitions,
+                sets=spec.sets,
+                side=spec.side,
+                sessions_per_week=spec.sessions_per_week,
+                description=spec.description,
             )
+        profiles = len(DEFAULT_PROFILES)
         match = DosingProfile.objects.filter(
             clinic=clinic,
             hold_seconds=clinic.default_hold_seconds,
@@ -86,10 +103,13 @@ def ensure_homework_setup(clinic: Clinic) -> None:
                 side=clinic.default_side,
                 sessions_per_week=clinic.default_sessions_per_week,
             )
+            profiles += 1
         match.is_default = True
         match.save(update_fields=["is_default"])
     if not AreaPriority.objects.filter(clinic=clinic).exists():
-        AreaPriority.objects.bulk_create(
+        created = AreaPriority.objects.bulk_create(
             AreaPriority(clinic=clinic, area=area, rank=rank)
             for rank, area in enumerate(DEFAULT_AREA_ORDER, start=1)
         )
+        areas = len(created)
+    return HomeworkSetup(dosing_profiles=profiles, area_priorities=areas)

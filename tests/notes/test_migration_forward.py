@@ -209,7 +209,7 @@ def test_migrate_records_the_moves_and_leaves_nothing_pending(upgraded, scratch)
     assert after["applied_before"] == before["applied"]
     assert after["pending"] == []
     added = {tuple(m) for m in after["applied"]} - {tuple(m) for m in before["applied"]}
-    assert NEW_MIGRATIONS <= added
+    assert added >= NEW_MIGRATIONS
     # The replaced migration's row stays: notes.0001 counts as applied because of it.
     assert ("clinic", "0008_session_notes") in _ours(after["applied"])
 

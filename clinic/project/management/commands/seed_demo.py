@@ -9,6 +9,7 @@ from clinic.core.models import User
 from homework.demo import seed_homework
 from intake.demo import seed_intake
 from notes.demo import seed_notes
+from records.onboarding import set_up_clinic
 from scheduling.demo import seed_scheduling
 
 
@@ -17,6 +18,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         clinic = seed_demo()
+        set_up_clinic(clinic=clinic)  # the defaults any new clinic gets: forms, rules, phrases
 
         seed_intake(clinic)  # before bookings, so red flags are known when booking
         seed_scheduling(clinic, booked_by=User.objects.get(username="frontdesk"))

@@ -1,0 +1,34 @@
+"""Writes of intake, one module per use case: a clinic's starting forms and
+rules and new questionnaire versions (``setup``), links sent through the outbox
+(``links``), submissions (``submissions``), culprit rules at work (``rules``),
+and the Oswestry score and pain series (``outcomes``).
+
+Callers use ``from intake import services``; the modules import one another
+directly, never this package."""
+
+from intake.services.links import TokenCheck, check_token, invitation_token, send_intake_link
+from intake.services.outcomes import ODI_BANDS, odi_score, record_pain
+from intake.services.rules import evaluate_rules
+from intake.services.setup import (
+    create_new_version,
+    current_questionnaire,
+    ensure_default_rules,
+    ensure_questionnaires,
+)
+from intake.services.submissions import submit_questionnaire
+
+__all__ = [
+    "ODI_BANDS",
+    "TokenCheck",
+    "check_token",
+    "create_new_version",
+    "current_questionnaire",
+    "ensure_default_rules",
+    "ensure_questionnaires",
+    "evaluate_rules",
+    "invitation_token",
+    "odi_score",
+    "record_pain",
+    "send_intake_link",
+    "submit_questionnaire",
+]

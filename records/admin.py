@@ -1,0 +1,60 @@
+"""The clinic in the admin. It lives here rather than in the core's admin
+because adding a clinic sets it up (``records.onboarding``), which reaches every
+app: a new clinic gets its forms, culprit rules, quick phrases and homework
+settings at once, so its first intake already suggests culprits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.http import HttpRequest
+
+from clinic.core.models import Clinic
+from records.onboarding import set_up_clinic
+
+
+@admin.register(Clinic)
+class ClinicAdmin(admin.ModelAdmin[Clinic]):
+    list_display = ["name", "timezone", "cancellation_window_hours", "reminder_lead_hours"]
+    fieldsets = (
+        (None, {"fields": ("name", "phone", "email", "website", "timezone")}),
+        (
+            "Policies",
+            {
+                "fields": (
+                    "cancellation_window_hours",
+                    "reminder_lead_hours",
+                    "quiet_hours_start",
+                    "quiet_hours_end",
+                    "email_in_quiet_hours",
+                    "therapists_see_all_clients",
+                    "min_booking_notice_minutes",
+                    "booking_horizon_days",
+                    "slot_granularity_minutes",
+                    "intake_link_valid_days",
+                )
+            },
+        ),
+        (
+            "Homework dosing defaults",
+            {
+                "fields": (
+                    "default_hold_seconds",
+                    "default_repetitions",
+                    "default_sets",
+                    "default_sessions_per_week",
+                    "default_side",
+                    "adherence_alert_percent",
+                )
+            },
+        ),
+    )
+
+    def save_model(self, request: HttpRequest, obj: Clinic, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if not change:
+            # The admin's add view runs in one transaction: a clinic that could
+            # not be set up is not created either.
+            report = set_up_clinic(clinic=obj)
+            self.message_user(request, f"Set up with {report.summary()}.", messages.INFO)
