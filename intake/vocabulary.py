@@ -59,15 +59,6 @@ TRIGGERS: dict[str, str] = {
     "climbing_stairs": "Climbing stairs",
     "coughing_sneezing": "Coughing or sneezing",
 }
-# Triggers that, by the clinic's working hypothesis, point at tight muscles on
-# the front of the body (the seeded rules use them).
-FRONT_OF_BODY_TRIGGERS = [
-    "standing_up_after_sitting",
-    "getting_up_after_lying",
-    "standing_long",
-    "bending_to_pick_up",
-]
-
 RED_FLAGS: dict[str, str] = {
     "bladder_bowel": "New trouble controlling your bladder or bowels",
     "saddle_numbness": "Numbness or tingling between your legs or around your bottom",
@@ -88,10 +79,4 @@ CONTRAINDICATIONS: dict[str, str] = {
     "varicose_veins": "Varicose veins",
     "heart_condition": "A heart condition or a pacemaker",
     "diabetes": "Diabetes",
-}
-
-PREGNANCY_STAGES: dict[str, str] = {
-    "first_trimester": "First trimester (up to week 12)",
-    "second_trimester": "Second trimester (weeks 13-27)",
-    "third_trimester": "Third trimester (week 28 on)",
 }
