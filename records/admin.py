@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.db import models
 from django.http import HttpRequest
 
 from clinic.core.models import Clinic
@@ -17,6 +18,8 @@ from records.onboarding import set_up_clinic
 @admin.register(Clinic)
 class ClinicAdmin(admin.ModelAdmin[Clinic]):
     list_display = ["name", "timezone", "cancellation_window_hours", "reminder_lead_hours"]
+    # A clinic's website typed without a scheme is https (Django 6's default).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = (
         (None, {"fields": ("name", "phone", "email", "website", "timezone")}),
         (
