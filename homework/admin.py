@@ -1,13 +1,17 @@
 """Homework in the admin: the clinic edits its exercise library, dosing
-profiles and area order; plans are read here (therapists use the API)."""
+profiles and area order; plans and alerts are read here (therapists use the
+API), and reading them is audited. Each clinic sees its own
+(``ClinicScopedAdmin``); the shared exercise library is read-only."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib import admin
+from django.db import models
 from django.http import HttpRequest
 
+from clinic.core.admin_scoping import ClinicScopedAdmin, ClinicScopedTabularInline
 from homework.models import (
     AreaPriority,
     DosingProfile,
@@ -19,13 +23,17 @@ from homework.models import (
 )
 
 
-class TargetInline(admin.TabularInline[ExerciseTarget, Exercise]):
+class TargetInline(ClinicScopedTabularInline[ExerciseTarget, Exercise]):
     model = ExerciseTarget
     extra = 0
 
 
 @admin.register(Exercise)
-class ExerciseAdmin(admin.ModelAdmin[Exercise]):
+class ExerciseAdmin(ClinicScopedAdmin[Exercise]):
+    clinic_path = "clinic"
+    shared_rows_visible = True  # the shared library (no clinic): read, not changed
+    # A video address typed without a scheme is https (Django 6's default).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "kind", "area", "sided", "active"]
     list_filter = ["kind", "area", "active"]
     search_fields = ["name", "slug", "instructions"]
@@ -34,7 +42,8 @@ class ExerciseAdmin(admin.ModelAdmin[Exercise]):
 
 
 @admin.register(DosingProfile)
-class DosingProfileAdmin(admin.ModelAdmin[DosingProfile]):
+class DosingProfileAdmin(ClinicScopedAdmin[DosingProfile]):
+    clinic_path = "clinic"
     list_display = [
         "name",
         "hold_seconds",
@@ -47,13 +56,14 @@ class DosingProfileAdmin(admin.ModelAdmin[DosingProfile]):
 
 
 @admin.register(AreaPriority)
-class AreaPriorityAdmin(admin.ModelAdmin[AreaPriority]):
+class AreaPriorityAdmin(ClinicScopedAdmin[AreaPriority]):
+    clinic_path = "clinic"
     list_display = ["rank", "area", "clinic"]
     list_editable = ["area"]
     list_filter = ["clinic"]
 
 
-class ItemInline(admin.TabularInline[PlanItem, HomeworkPlan]):
+class ItemInline(ClinicScopedTabularInline[PlanItem, HomeworkPlan]):
     model = PlanItem
     extra = 0
     fields = [
@@ -82,7 +92,10 @@ class ItemInline(admin.TabularInline[PlanItem, HomeworkPlan]):
 
 
 @admin.register(HomeworkPlan)
-class HomeworkPlanAdmin(admin.ModelAdmin[HomeworkPlan]):
+class HomeworkPlanAdmin(ClinicScopedAdmin[HomeworkPlan]):
+    clinic_path = "clinic"
+    audit_client_path = "client"
+    audit_list_reads = True
     list_display = ["client", "therapist", "status", "start_date", "end_date", "published_at"]
     list_filter = ["status", "therapist"]
     search_fields = ["client__last_name"]
@@ -97,7 +110,11 @@ class HomeworkPlanAdmin(admin.ModelAdmin[HomeworkPlan]):
 
 
 @admin.register(HomeworkAlert)
-class HomeworkAlertAdmin(admin.ModelAdmin[HomeworkAlert]):
+class HomeworkAlertAdmin(ClinicScopedAdmin[HomeworkAlert]):
+    clinic_path = "plan__clinic"
+    audit_client_path = "plan__client"
+    audit_list_reads = True
+    list_select_related = ["plan__client"]
     list_display = ["plan", "kind", "raised_on"]
     list_filter = ["kind"]
     readonly_fields = ["plan", "kind", "raised_on", "detail", "created_at"]

@@ -1,5 +1,6 @@
 """Intake in the admin: the clinic edits questionnaires (as new versions) and
-its culprit rules; submissions are read-only, and reading one is audited."""
+its culprit rules; submissions and pain ratings are read-only, and reading them
+is audited. Each clinic sees its own (``ClinicScopedAdmin``)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,11 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 
-from clinic.core.audit import record_audit
+from clinic.core.admin_scoping import ClinicScopedAdmin, ClinicScopedTabularInline
 from clinic.core.errors import DomainError
-from clinic.core.models import AuditAction, FunctionalGroup, User
+from clinic.core.models import FunctionalGroup, User
 from intake import services
 from intake.models import (
     CulpritRule,
@@ -26,7 +27,7 @@ from intake.models import (
 from intake.vocabulary import REGIONS, TRIGGERS
 
 
-class QuestionInline(admin.TabularInline[Question, Questionnaire]):
+class QuestionInline(ClinicScopedTabularInline[Question, Questionnaire]):
     model = Question
     extra = 0
     fields = [
@@ -43,7 +44,8 @@ class QuestionInline(admin.TabularInline[Question, Questionnaire]):
 
 
 @admin.register(Questionnaire)
-class QuestionnaireAdmin(admin.ModelAdmin[Questionnaire]):
+class QuestionnaireAdmin(ClinicScopedAdmin[Questionnaire]):
+    clinic_path = "clinic"
     list_display = ["title", "kind", "version", "published", "created_at"]
     list_filter = ["kind", "published", "clinic"]
     inlines = [QuestionInline]
@@ -123,7 +125,8 @@ class RuleForm(forms.ModelForm[CulpritRule]):
 
 
 @admin.register(CulpritRule)
-class CulpritRuleAdmin(admin.ModelAdmin[CulpritRule]):
+class CulpritRuleAdmin(ClinicScopedAdmin[CulpritRule]):
+    clinic_path = "clinic"
     form = RuleForm
     list_display = ["name", "priority", "active", "region_match"]
     list_filter = ["active", "clinic"]
@@ -131,7 +134,7 @@ class CulpritRuleAdmin(admin.ModelAdmin[CulpritRule]):
     search_fields = ["name", "reason"]
 
 
-class SuggestionInline(admin.TabularInline[CulpritSuggestion, Submission]):
+class SuggestionInline(ClinicScopedTabularInline[CulpritSuggestion, Submission]):
     model = CulpritSuggestion
     extra = 0
     fields = ["muscle", "side", "rule_name", "reason"]
@@ -144,7 +147,10 @@ class SuggestionInline(admin.TabularInline[CulpritSuggestion, Submission]):
 
 
 @admin.register(Submission)
-class SubmissionAdmin(admin.ModelAdmin[Submission]):
+class SubmissionAdmin(ClinicScopedAdmin[Submission]):
+    clinic_path = "client__clinic"
+    audit_client_path = "client"
+    audit_list_reads = True  # the list shows pain scores and red flags
     list_display = [
         "client",
         "questionnaire",
@@ -168,23 +174,10 @@ class SubmissionAdmin(admin.ModelAdmin[Submission]):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def change_view(
-        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
-    ) -> HttpResponse:
-        submission = self.get_object(request, object_id)
-        if submission is not None and isinstance(request.user, User):
-            record_audit(
-                actor=request.user,
-                action=AuditAction.READ,
-                obj=submission,
-                client=submission.client,
-                detail={"via": "admin"},
-            )
-        return super().change_view(request, object_id, form_url, extra_context)
-
 
 @admin.register(IntakeInvitation)
-class IntakeInvitationAdmin(admin.ModelAdmin[IntakeInvitation]):
+class IntakeInvitationAdmin(ClinicScopedAdmin[IntakeInvitation]):
+    clinic_path = "client__clinic"
     list_display = ["client", "questionnaire", "created_at", "expires_at", "used_at"]
     list_filter = ["questionnaire__kind"]
     search_fields = ["client__last_name"]
@@ -203,8 +196,12 @@ class IntakeInvitationAdmin(admin.ModelAdmin[IntakeInvitation]):
 
 
 @admin.register(PainRating)
-class PainRatingAdmin(admin.ModelAdmin[PainRating]):
+class PainRatingAdmin(ClinicScopedAdmin[PainRating]):
+    clinic_path = "client__clinic"
+    audit_client_path = "client"
+    audit_list_reads = True
     list_display = ["client", "score", "source", "recorded_at"]
+    list_select_related = ["client"]
     list_filter = ["source"]
     search_fields = ["client__last_name"]
     readonly_fields = ["client", "score", "source", "recorded_at", "reference"]

@@ -1,21 +1,23 @@
 """Session notes in the admin, for the owner: signed notes are read-only and
-show their body chart; reading one is audited. Quick phrases are edited here."""
+show their body chart; reading one (or a list of them) is audited. Each clinic
+sees its own (``ClinicScopedAdmin``). Quick phrases are edited here."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib import admin
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from clinic.core.admin_scoping import ClinicScopedAdmin, ClinicScopedTabularInline
 from clinic.core.models import User
 from notes import clinical_charts, services
 from notes.models import Addendum, MuscleFinding, NoteTemplate, ObjectiveTest, SessionNote
 
 
-class FindingInline(admin.TabularInline[MuscleFinding, SessionNote]):
+class FindingInline(ClinicScopedTabularInline[MuscleFinding, SessionNote]):
     model = MuscleFinding
     extra = 0
     fields = [
@@ -30,12 +32,12 @@ class FindingInline(admin.TabularInline[MuscleFinding, SessionNote]):
     ]
 
 
-class TestInline(admin.TabularInline[ObjectiveTest, SessionNote]):
+class TestInline(ClinicScopedTabularInline[ObjectiveTest, SessionNote]):
     model = ObjectiveTest
     extra = 0
 
 
-class AddendumInline(admin.TabularInline[Addendum, SessionNote]):
+class AddendumInline(ClinicScopedTabularInline[Addendum, SessionNote]):
     model = Addendum
     extra = 0
     fields = ["author", "created_at", "text"]
@@ -47,7 +49,10 @@ class AddendumInline(admin.TabularInline[Addendum, SessionNote]):
 
 
 @admin.register(SessionNote)
-class SessionNoteAdmin(admin.ModelAdmin[SessionNote]):
+class SessionNoteAdmin(ClinicScopedAdmin[SessionNote]):
+    clinic_path = "clinic"
+    audit_client_path = "client"
+    audit_list_reads = True  # as the API's list of notes
     list_display = ["client", "therapist", "kind", "seen_at", "status"]
     list_filter = ["status", "kind", "therapist"]
     search_fields = ["client__last_name", "client__first_name"]
@@ -61,7 +66,8 @@ class SessionNoteAdmin(admin.ModelAdmin[SessionNote]):
         if obj.pk is None:
             return "-"
         svg = clinical_charts.note_body_chart(obj)
-        return format_html('<div style="max-width:440px">{}</div>', mark_safe(svg))
+        # No style attribute: the CSP forbids inline styles (the SVG sizes itself).
+        return format_html("<div>{}</div>", mark_safe(svg))
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is not None and obj.is_signed:
@@ -79,16 +85,13 @@ class SessionNoteAdmin(admin.ModelAdmin[SessionNote]):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # notes are started for a client by their therapist
 
-    def change_view(
-        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
-    ) -> HttpResponse:
-        note = self.get_object(request, object_id)
-        if note is not None and isinstance(request.user, User):
-            services.record_note_read(note=note, read_by=request.user, via="admin")
-        return super().change_view(request, object_id, form_url, extra_context)
+    def record_read(self, request: HttpRequest, obj: SessionNote) -> None:
+        assert isinstance(request.user, User)
+        services.record_note_read(note=obj, read_by=request.user, via="admin")
 
 
 @admin.register(NoteTemplate)
-class NoteTemplateAdmin(admin.ModelAdmin[NoteTemplate]):
+class NoteTemplateAdmin(ClinicScopedAdmin[NoteTemplate]):
+    clinic_path = "clinic"
     list_display = ["title", "section", "order"]
     list_filter = ["section", "clinic"]

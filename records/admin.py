@@ -1,7 +1,8 @@
 """The clinic in the admin. It lives here rather than in the core's admin
 because adding a clinic sets it up (``records.onboarding``), which reaches every
 app: a new clinic gets its forms, culprit rules, quick phrases and homework
-settings at once, so its first intake already suggests culprits."""
+settings at once, so its first intake already suggests culprits. An owner sees
+and changes their own clinic; only the platform operator adds or deletes one."""
 
 from __future__ import annotations
 
@@ -11,12 +12,14 @@ from django.contrib import admin, messages
 from django.db import models
 from django.http import HttpRequest
 
+from clinic.core.admin_scoping import ClinicScopedAdmin, is_platform_operator
 from clinic.core.models import Clinic
 from records.onboarding import set_up_clinic
 
 
 @admin.register(Clinic)
-class ClinicAdmin(admin.ModelAdmin[Clinic]):
+class ClinicAdmin(ClinicScopedAdmin[Clinic]):
+    clinic_path = "pk"
     list_display = ["name", "timezone", "cancellation_window_hours", "reminder_lead_hours"]
     # A clinic's website typed without a scheme is https (Django 6's default).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
@@ -32,6 +35,7 @@ class ClinicAdmin(admin.ModelAdmin[Clinic]):
                     "quiet_hours_end",
                     "email_in_quiet_hours",
                     "therapists_see_all_clients",
+                    "require_two_factor_for_staff",
                     "min_booking_notice_minutes",
                     "booking_horizon_days",
                     "slot_granularity_minutes",
@@ -53,6 +57,12 @@ class ClinicAdmin(admin.ModelAdmin[Clinic]):
             },
         ),
     )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return is_platform_operator(request) and super().has_add_permission(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_platform_operator(request) and super().has_delete_permission(request, obj)
 
     def save_model(self, request: HttpRequest, obj: Clinic, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)

@@ -1,5 +1,7 @@
 """Scheduling in the admin. Every change of an appointment goes through the
-services, so the admin obeys the same rules as the API."""
+services, so the admin obeys the same rules as the API. Each clinic sees and
+chooses from its own therapists, rooms, services and clients
+(``ClinicScopedAdmin``)."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
+from clinic.core.admin_scoping import ClinicScopedAdmin
 from clinic.core.errors import DomainError
 from clinic.core.models import User
 from scheduling import services
@@ -34,7 +37,8 @@ def _staff(request: HttpRequest) -> User:
 
 
 @admin.register(Service)
-class ServiceAdmin(admin.ModelAdmin[Service]):
+class ServiceAdmin(ClinicScopedAdmin[Service]):
+    clinic_path = "clinic"
     list_display = ["name", "duration_minutes", "price", "room_kind", "online_bookable", "active"]
     list_filter = ["active", "online_bookable", "room_kind", "clinic"]
     search_fields = ["name"]
@@ -42,13 +46,15 @@ class ServiceAdmin(admin.ModelAdmin[Service]):
 
 
 @admin.register(Room)
-class RoomAdmin(admin.ModelAdmin[Room]):
+class RoomAdmin(ClinicScopedAdmin[Room]):
+    clinic_path = "location__clinic"
     list_display = ["name", "location", "kind", "active"]
     list_filter = ["location", "kind", "active"]
 
 
 @admin.register(WeeklyHours)
-class WeeklyHoursAdmin(admin.ModelAdmin[WeeklyHours]):
+class WeeklyHoursAdmin(ClinicScopedAdmin[WeeklyHours]):
+    clinic_path = "therapist__user__clinic"
     list_display = [
         "therapist",
         "location",
@@ -63,7 +69,8 @@ class WeeklyHoursAdmin(admin.ModelAdmin[WeeklyHours]):
 
 
 @admin.register(AvailabilityOverride)
-class AvailabilityOverrideAdmin(admin.ModelAdmin[AvailabilityOverride]):
+class AvailabilityOverrideAdmin(ClinicScopedAdmin[AvailabilityOverride]):
+    clinic_path = "therapist__user__clinic"
     list_display = ["therapist", "date", "kind", "start_time", "end_time", "location", "reason"]
     list_filter = ["kind", "therapist"]
     date_hierarchy = "date"
@@ -71,13 +78,15 @@ class AvailabilityOverrideAdmin(admin.ModelAdmin[AvailabilityOverride]):
 
 
 @admin.register(Closure)
-class ClosureAdmin(admin.ModelAdmin[Closure]):
+class ClosureAdmin(ClinicScopedAdmin[Closure]):
+    clinic_path = "clinic"
     list_display = ["reason", "start_date", "end_date", "location"]
     list_filter = ["location"]
 
 
 @admin.register(WaitlistEntry)
-class WaitlistEntryAdmin(admin.ModelAdmin[WaitlistEntry]):
+class WaitlistEntryAdmin(ClinicScopedAdmin[WaitlistEntry]):
+    clinic_path = "client__clinic"
     list_display = ["client", "service", "therapist", "earliest_date", "latest_date", "status"]
     list_filter = ["status", "service"]
     search_fields = ["client__last_name", "client__first_name"]
@@ -85,7 +94,8 @@ class WaitlistEntryAdmin(admin.ModelAdmin[WaitlistEntry]):
 
 
 @admin.register(CalendarFeed)
-class CalendarFeedAdmin(admin.ModelAdmin[CalendarFeed]):
+class CalendarFeedAdmin(ClinicScopedAdmin[CalendarFeed]):
+    clinic_path = "therapist__user__clinic"
     list_display = ["therapist", "created_at"]
     readonly_fields = ["token"]
 
@@ -148,7 +158,8 @@ class RescheduleForm(forms.Form):
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(admin.ModelAdmin[Appointment]):
+class AppointmentAdmin(ClinicScopedAdmin[Appointment]):
+    clinic_path = "clinic"
     list_display = [
         "starts_at",
         "client",
@@ -196,7 +207,8 @@ class AppointmentAdmin(admin.ModelAdmin[Appointment]):
         self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
     ) -> Any:
         if obj is None:
-            form = BookingForm
+            # Built by the admin, so its choices are the clinic's (ClinicScopedAdmin).
+            form = super().get_form(request, obj, change=change, form=BookingForm, **kwargs)
 
             class WithUser(form):  # type: ignore[valid-type,misc]
                 def __init__(self, *args: Any, **kw: Any) -> None:

@@ -1,6 +1,7 @@
 """Admin for the owner and the front desk. Writes that carry rules go through
 the services (archiving a client, changing a role); the audit trail is read-only.
-The clinic itself is in ``records/admin.py``: adding one sets it up in every app."""
+The clinic itself is in ``records/admin.py``: adding one sets it up in every app.
+Every admin here shows its user's own clinic only (``ClinicScopedAdmin``)."""
 
 from __future__ import annotations
 
@@ -12,17 +13,35 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from clinic.core import services
+from clinic.core.admin_scoping import ClinicScopedAdmin, is_platform_operator
 from clinic.core.models import AuditEvent, Client, Location, Muscle, Therapist, User
+
+# What makes a user more than their role: only the platform operator grants it
+# (a clinic's owner who could tick "superuser" would see every clinic).
+_OPERATOR_ONLY_USER_FIELDS = ["is_superuser", "groups", "user_permissions"]
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(ClinicScopedAdmin[User], DjangoUserAdmin):
+    clinic_path = "clinic"
     list_display = ["username", "first_name", "last_name", "email", "role", "clinic", "is_active"]
     list_filter = ["role", "clinic", "is_active", "is_staff"]
     fieldsets = (
         *DjangoUserAdmin.fieldsets,  # type: ignore[misc]
         ("Clinic", {"fields": ("clinic", "role")}),
     )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
+        # A clinic's owner never manages the platform operator (nor resets
+        # their password), even one who is also a member of the clinic.
+        queryset = super().get_queryset(request)
+        return queryset if is_platform_operator(request) else queryset.filter(is_superuser=False)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = list(super().get_readonly_fields(request, obj))
+        if not is_platform_operator(request):
+            fields += [f for f in _OPERATOR_ONLY_USER_FIELDS if f not in fields]
+        return fields
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
@@ -31,14 +50,16 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(Location)
-class LocationAdmin(admin.ModelAdmin[Location]):
+class LocationAdmin(ClinicScopedAdmin[Location]):
+    clinic_path = "clinic"
     list_display = ["name", "city", "country", "timezone", "active"]
     list_filter = ["active", "country", "timezone"]
     search_fields = ["name", "city", "postcode"]
 
 
 @admin.register(Therapist)
-class TherapistAdmin(admin.ModelAdmin[Therapist]):
+class TherapistAdmin(ClinicScopedAdmin[Therapist]):
+    clinic_path = "user__clinic"
     list_display = ["display_name", "credentials", "licence_number", "active"]
     list_filter = ["active", "locations"]
     search_fields = ["user__first_name", "user__last_name", "licence_number"]
@@ -62,7 +83,9 @@ class ArchivedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Client)
-class ClientAdmin(admin.ModelAdmin[Client]):
+class ClientAdmin(ClinicScopedAdmin[Client]):
+    clinic_path = "clinic"
+    audit_client_path = ""  # opening a client's record is a read of it
     list_display = [
         "last_name",
         "first_name",
@@ -97,7 +120,8 @@ class ClientAdmin(admin.ModelAdmin[Client]):
 
 
 @admin.register(Muscle)
-class MuscleAdmin(admin.ModelAdmin[Muscle]):
+class MuscleAdmin(ClinicScopedAdmin[Muscle]):
+    clinic_path = None  # the atlas is reference data every clinic shares
     list_display = ["name", "functional_group", "region", "sided"]
     list_filter = ["functional_group", "region", "sided"]
     search_fields = ["name", "slug"]
@@ -106,7 +130,9 @@ class MuscleAdmin(admin.ModelAdmin[Muscle]):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
+class AuditEventAdmin(ClinicScopedAdmin[AuditEvent]):
+    # The clinic's people's events, as the API's trail (list_audit_events_for).
+    clinic_path = ("client__clinic", "actor__clinic")
     list_display = [
         "at",
         "actor",
