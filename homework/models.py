@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from clinic.core.models.atlas import FunctionalGroup
+from clinic.core.validators import validate_sane_date
 
 
 class ExerciseKind(models.TextChoices):
@@ -44,8 +45,8 @@ class Exercise(models.Model):
         choices=FunctionalGroup.choices,
         help_text="The body area group it belongs to (plans are ordered by area).",
     )
-    instructions = models.TextField()
-    cautions = models.TextField(blank=True)
+    instructions = models.TextField(max_length=4000)
+    cautions = models.TextField(max_length=2000, blank=True)
     contraindications = models.JSONField(
         default=list,
         blank=True,
@@ -105,7 +106,7 @@ class DosingProfile(models.Model):
     sessions_per_week = models.PositiveIntegerField(
         validators=[MinValueValidator(1), MaxValueValidator(21)]
     )
-    description = models.TextField(blank=True)
+    description = models.TextField(max_length=1000, blank=True)
     is_default = models.BooleanField(default=False)
 
     class Meta:
@@ -172,8 +173,8 @@ class HomeworkPlan(models.Model):
     days_of_week = models.JSONField(default=list, blank=True, help_text="0 = Monday.")
     time_of_day = models.TimeField(null=True, blank=True)
     zone_name = models.CharField(max_length=64, blank=True, help_text="The client's zone.")
-    start_date = models.DateField(null=True, blank=True)
-    end_date = models.DateField(null=True, blank=True)
+    start_date = models.DateField(null=True, blank=True, validators=[validate_sane_date])
+    end_date = models.DateField(null=True, blank=True, validators=[validate_sane_date])
     schedule_version = models.PositiveIntegerField(
         default=0,
         help_text="Goes up with every change of schedule, pause or resume: part of "
@@ -185,7 +186,9 @@ class HomeworkPlan(models.Model):
         help_text="Reminders are in the outbox up to this date, for reminders_version.",
     )
     reminders_version = models.PositiveIntegerField(null=True, blank=True)
-    message = models.TextField(blank=True, help_text="A word from the therapist, on the page.")
+    message = models.TextField(
+        max_length=2000, blank=True, help_text="A word from the therapist, on the page."
+    )
     created_at = models.DateTimeField(default=timezone.now)
     published_at = models.DateTimeField(null=True, blank=True)
     stopped_at = models.DateTimeField(null=True, blank=True)

@@ -27,7 +27,7 @@ class Questionnaire(models.Model):
     kind = models.CharField(max_length=10, choices=QuestionnaireKind.choices)
     version = models.PositiveIntegerField(default=1)
     title = models.CharField(max_length=200)
-    intro = models.TextField(blank=True, help_text="Shown at the top of the form.")
+    intro = models.TextField(max_length=2000, blank=True, help_text="Shown at the top of the form.")
     published = models.BooleanField(
         default=True, help_text="The newest published version is the one sent to clients."
     )
@@ -118,7 +118,8 @@ class Question(models.Model):
 
 
 class IntakeInvitation(models.Model):
-    """A link sent to one client for one questionnaire version; used once."""
+    """A link sent to one client for one questionnaire version; used once.
+    Sending a newer link of the same kind revokes the unused older ones."""
 
     client = models.ForeignKey(
         "clinic.Client", on_delete=models.PROTECT, related_name="intake_invitations"
@@ -135,6 +136,12 @@ class IntakeInvitation(models.Model):
         help_text="Blank: sent automatically at booking.",
     )
     used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Set when a newer link to the same kind of form was sent: this one "
+        "then only says it has been replaced.",
+    )
     corrects = models.ForeignKey(
         "Submission",
         null=True,
@@ -241,7 +248,9 @@ class CulpritRule(models.Model):
     functional_groups = models.JSONField(
         default=list, blank=True, help_text="Whole groups from the atlas, e.g. adductors."
     )
-    reason = models.TextField(help_text="Why, in the clinic's words, shown to the therapist.")
+    reason = models.TextField(
+        max_length=1000, help_text="Why, in the clinic's words, shown to the therapist."
+    )
 
     class Meta:
         ordering = ["clinic_id", "priority", "id"]
@@ -262,7 +271,7 @@ class CulpritSuggestion(models.Model):
     side = models.CharField(
         max_length=5, choices=[("left", "Left"), ("right", "Right"), ("both", "Both")]
     )
-    reason = models.TextField()
+    reason = models.TextField(max_length=1000)
     matched_regions = models.JSONField(default=list)
     matched_triggers = models.JSONField(default=list)
 

@@ -14,6 +14,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from clinic.core.validators import validate_aware_datetime
+
+# The longest a SOAP section or an addendum may be (about four typed pages).
+SOAP_SECTION_MAX = 10_000
+
 
 class NoteLocked(Exception):
     """Raised when anything tries to change a signed note's row."""
@@ -45,18 +50,22 @@ class SessionNote(models.Model):
         related_name="session_note",
     )
     kind = models.CharField(max_length=5, choices=NoteKind.choices, default=NoteKind.VISIT)
-    seen_at = models.DateTimeField(help_text="When the visit or call took place.")
+    seen_at = models.DateTimeField(
+        validators=[validate_aware_datetime], help_text="When the visit or call took place."
+    )
     status = models.CharField(max_length=6, choices=NoteStatus.choices, default=NoteStatus.DRAFT)
     # SOAP
-    subjective = models.TextField(blank=True)
+    subjective = models.TextField(max_length=SOAP_SECTION_MAX, blank=True)
     subjective_data = models.JSONField(
         default=dict,
         blank=True,
         help_text="What was pre-filled: the intake's pain map, triggers and pain ratings.",
     )
-    objective = models.TextField(blank=True, help_text="Posture and other observations.")
-    assessment = models.TextField(blank=True)
-    plan = models.TextField(blank=True)
+    objective = models.TextField(
+        max_length=SOAP_SECTION_MAX, blank=True, help_text="Posture and other observations."
+    )
+    assessment = models.TextField(max_length=SOAP_SECTION_MAX, blank=True)
+    plan = models.TextField(max_length=SOAP_SECTION_MAX, blank=True)
     nrs_before = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MaxValueValidator(10)]
     )
@@ -226,7 +235,7 @@ class Addendum(models.Model):
 
     note = models.ForeignKey(SessionNote, on_delete=models.PROTECT, related_name="addenda")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    text = models.TextField()
+    text = models.TextField(max_length=SOAP_SECTION_MAX)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -261,7 +270,7 @@ class NoteTemplate(models.Model):
     )
     section = models.CharField(max_length=12, choices=NoteSection.choices)
     title = models.CharField(max_length=80)
-    text = models.TextField()
+    text = models.TextField(max_length=2000)
     order = models.PositiveIntegerField(default=0)
 
     class Meta:

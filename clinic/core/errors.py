@@ -33,3 +33,21 @@ class Conflict(DomainError):
     status_code = 409
     code = "conflict"
     default_message = "This conflicts with the current state."
+
+
+class SecondFactorRequired(DomainError):
+    """The password was right; this sign-in needs a code from the second factor."""
+
+    code = "second_factor_required"
+    default_message = "Please enter the code from your authenticator app."
+
+
+class SecondFactorSetupRequired(DomainError):
+    """The clinic asks staff for a second factor and this person has none yet."""
+
+    status_code = 403
+    code = "second_factor_setup_required"
+    default_message = (
+        "Your clinic asks staff to sign in with an authenticator app. Please sign in on "
+        "the staff pages once to set it up, then try again here."
+    )

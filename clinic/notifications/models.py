@@ -27,7 +27,10 @@ class Notification(models.Model):
     in the broker. The sweep claims due rows (``next_attempt_at`` reached) and
     hands them to send tasks under a lease; a row whose lease ran out is taken
     again. ``claim_token`` changes at every claim, so a late or duplicated task
-    for an earlier claim does nothing.
+    for an earlier claim does nothing. A try is counted in ``attempts`` when
+    it starts, and ``attempt_started_at`` stays set until its outcome is
+    written: a row taken again with it set was cut short mid-send
+    (``services.outcomes``).
     """
 
     clinic = models.ForeignKey(
@@ -71,10 +74,26 @@ class Notification(models.Model):
     )
     send_after = models.DateTimeField()
     next_attempt_at = models.DateTimeField()
-    attempts = models.PositiveIntegerField(default=0)
+    attempts = models.PositiveIntegerField(default=0, help_text="Tries made (not claims).")
+    first_attempt_at = models.DateTimeField(
+        null=True, blank=True, help_text="The first try: transient failures are retried from here."
+    )
+    attempt_started_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Set while a try is under way; cleared when its outcome is recorded.",
+    )
+    maybe_delivered_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text=(
+            "The start of a try that ended without an answer after the message was handed "
+            "over (the worker stopped, or the connection broke): it may have reached the person."
+        ),
+    )
     claim_token = models.CharField(max_length=32, blank=True)
     lease_expires_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
+    last_error = models.TextField(max_length=2000, blank=True)
     provider_message_id = models.CharField(max_length=255, blank=True)
     sent_to = models.CharField(max_length=254, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
@@ -104,6 +123,10 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.template_key} by {self.channel} to {self.recipient_label} ({self.status})"
+
+    @property
+    def maybe_delivered(self) -> bool:
+        return self.maybe_delivered_at is not None
 
     @property
     def recipient_label(self) -> str:

@@ -4,6 +4,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from clinic.core.api.fields import ClinicModelSerializer, IdField, SaneDateField, SlugChoiceField
 from homework.dosing import effective_dose
 from homework.models import (
     DosingProfile,
@@ -17,7 +18,7 @@ from homework.models import (
 )
 
 
-class TargetSerializer(serializers.ModelSerializer[ExerciseTarget]):
+class TargetSerializer(ClinicModelSerializer[ExerciseTarget]):
     muscle = serializers.CharField(source="muscle.slug")
 
     class Meta:
@@ -25,7 +26,7 @@ class TargetSerializer(serializers.ModelSerializer[ExerciseTarget]):
         fields = ["muscle", "effect", "primary"]
 
 
-class ExerciseSerializer(serializers.ModelSerializer[Exercise]):
+class ExerciseSerializer(ClinicModelSerializer[Exercise]):
     targets = TargetSerializer(many=True, read_only=True)
 
     class Meta:
@@ -48,7 +49,7 @@ class ExerciseSerializer(serializers.ModelSerializer[Exercise]):
         ]
 
 
-class DosingProfileSerializer(serializers.ModelSerializer[DosingProfile]):
+class DosingProfileSerializer(ClinicModelSerializer[DosingProfile]):
     class Meta:
         model = DosingProfile
         fields = [
@@ -64,7 +65,7 @@ class DosingProfileSerializer(serializers.ModelSerializer[DosingProfile]):
         ]
 
 
-class ItemSerializer(serializers.ModelSerializer[PlanItem]):
+class ItemSerializer(ClinicModelSerializer[PlanItem]):
     exercise_slug = serializers.CharField(source="exercise.slug", read_only=True)
     exercise_name = serializers.CharField(source="exercise.name", read_only=True)
     dose = serializers.SerializerMethodField()
@@ -101,13 +102,13 @@ class ItemSerializer(serializers.ModelSerializer[PlanItem]):
         }
 
 
-class AlertSerializer(serializers.ModelSerializer[HomeworkAlert]):
+class AlertSerializer(ClinicModelSerializer[HomeworkAlert]):
     class Meta:
         model = HomeworkAlert
         fields = ["id", "kind", "raised_on", "detail"]
 
 
-class PlanSerializer(serializers.ModelSerializer[HomeworkPlan]):
+class PlanSerializer(ClinicModelSerializer[HomeworkPlan]):
     items = ItemSerializer(many=True, read_only=True)
     alerts = AlertSerializer(many=True, read_only=True)
     therapist_name = serializers.CharField(source="therapist.display_name", read_only=True)
@@ -136,22 +137,30 @@ class PlanSerializer(serializers.ModelSerializer[HomeworkPlan]):
 
 
 class ProposeSerializer(serializers.Serializer[None]):
-    note = serializers.IntegerField()
+    note = IdField()
+
+
+PLAN_MESSAGE_MAX = HomeworkPlan._meta.get_field("message").max_length or 2000
 
 
 class PlanUpdateSerializer(serializers.Serializer[None]):
     days_of_week = serializers.ListField(
-        child=serializers.IntegerField(min_value=0, max_value=6), allow_empty=False, required=False
+        child=serializers.IntegerField(min_value=0, max_value=6),
+        allow_empty=False,
+        max_length=7,
+        required=False,
     )
     time_of_day = serializers.TimeField(required=False)
-    start_date = serializers.DateField(required=False)
-    end_date = serializers.DateField(required=False, allow_null=True)
-    dosing_profile = serializers.IntegerField(required=False, allow_null=True)
-    message = serializers.CharField(allow_blank=True, required=False)
+    start_date = SaneDateField(required=False)
+    end_date = SaneDateField(required=False, allow_null=True)
+    dosing_profile = IdField(required=False, allow_null=True)
+    message = serializers.CharField(max_length=PLAN_MESSAGE_MAX, allow_blank=True, required=False)
 
 
 class ItemInputSerializer(serializers.Serializer[None]):
-    exercise = serializers.SlugRelatedField(slug_field="slug", queryset=Exercise.objects.all())
+    exercise: SlugChoiceField[Exercise] = SlugChoiceField(
+        slug_field="slug", queryset=Exercise.objects.all()
+    )
     side = serializers.ChoiceField(choices=Side.choices, default=Side.BOTH)
     hold_seconds = serializers.IntegerField(min_value=1, max_value=600, required=False)
     repetitions = serializers.IntegerField(min_value=1, max_value=100, required=False)
@@ -174,16 +183,16 @@ class ItemUpdateSerializer(serializers.Serializer[None]):
 
 
 class ReorderSerializer(serializers.Serializer[None]):
-    items = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
+    items = serializers.ListField(child=IdField(), allow_empty=False, max_length=200)
 
 
 class ReplySerializer(serializers.Serializer[None]):
-    session_date = serializers.DateField()
+    session_date = SaneDateField()
     kind = serializers.ChoiceField(choices=ReplyKind.choices)
     pain_score = serializers.IntegerField(
         min_value=0, max_value=10, required=False, allow_null=True
     )
-    exercise = serializers.SlugRelatedField(
+    exercise: SlugChoiceField[Exercise] = SlugChoiceField(
         slug_field="slug", queryset=Exercise.objects.all(), required=False, allow_null=True
     )
 
@@ -191,3 +200,45 @@ class ReplySerializer(serializers.Serializer[None]):
 class ReplyResultSerializer(serializers.Serializer[None]):
     id = serializers.IntegerField()
     recorded = serializers.BooleanField()
+
+
+class AdherenceWeekSerializer(serializers.Serializer[Any]):
+    week_of = serializers.DateField(help_text="The Monday of the week.")
+    prescribed = serializers.IntegerField()
+    done = serializers.IntegerField()
+
+
+class ExerciseAdherenceSerializer(serializers.Serializer[Any]):
+    item = serializers.IntegerField()
+    exercise = serializers.CharField(help_text="The exercise's slug.")
+    name = serializers.CharField()
+    done = serializers.IntegerField()
+    prescribed = serializers.IntegerField()
+
+
+class PainReplySerializer(serializers.Serializer[Any]):
+    date = serializers.DateField()
+    score = serializers.IntegerField(allow_null=True)
+
+
+class CulpritAdherenceSerializer(serializers.Serializer[Any]):
+    muscle = serializers.CharField(help_text="The culprit muscle's slug.")
+    muscle_name = serializers.CharField()
+    exercises = serializers.ListField(child=serializers.CharField())
+    done = serializers.IntegerField()
+    prescribed = serializers.IntegerField()
+    pain = PainReplySerializer(many=True)
+
+
+class AdherenceSerializer(serializers.Serializer[Any]):
+    """Sessions done against prescribed, per week, per exercise and per culprit."""
+
+    plan = serializers.IntegerField()
+    prescribed = serializers.IntegerField()
+    done = serializers.IntegerField()
+    percent = serializers.IntegerField(allow_null=True, help_text="None before any session.")
+    streak = serializers.IntegerField()
+    weeks = AdherenceWeekSerializer(many=True)
+    exercises = ExerciseAdherenceSerializer(many=True)
+    culprits = CulpritAdherenceSerializer(many=True)
+    pain = PainReplySerializer(many=True)

@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from clinic.core.api.fields import ClinicModelSerializer, IdField
 from intake.models import CulpritSuggestion, PainRating, QuestionnaireKind, Submission
 
 
-class SuggestionSerializer(serializers.ModelSerializer[CulpritSuggestion]):
+class SuggestionSerializer(ClinicModelSerializer[CulpritSuggestion]):
     muscle_slug = serializers.CharField(source="muscle.slug", read_only=True)
     muscle_name = serializers.CharField(source="muscle.name", read_only=True)
     shown_as = serializers.SerializerMethodField()
@@ -30,7 +31,7 @@ class SuggestionSerializer(serializers.ModelSerializer[CulpritSuggestion]):
         return "Suggestion for assessment"
 
 
-class SubmissionBadgeSerializer(serializers.ModelSerializer[Submission]):
+class SubmissionBadgeSerializer(ClinicModelSerializer[Submission]):
     """What the front desk sees: that a form is done, and whether it is red-flagged."""
 
     kind = serializers.CharField(source="questionnaire.kind", read_only=True)
@@ -84,15 +85,18 @@ class TherapistSubmissionSerializer(SubmissionSerializer):
 
     class Meta(SubmissionSerializer.Meta):
         fields = [*SubmissionSerializer.Meta.fields, "suggestions"]
+        # The API documents this shape; the front desk gets the badge fields
+        # only, a client their answers without the suggestions.
+        role_dependent_fields = tuple(
+            name for name in fields if name not in SubmissionBadgeSerializer.Meta.fields
+        )
 
 
 class SendLinkSerializer(serializers.Serializer[None]):
     kind = serializers.ChoiceField(
         choices=QuestionnaireKind.choices, default=QuestionnaireKind.INTAKE
     )
-    corrects = serializers.IntegerField(
-        required=False, help_text="A submission this new form replaces."
-    )
+    corrects = IdField(required=False, help_text="A submission this new form replaces.")
 
 
 class InvitationSerializer(serializers.Serializer[None]):
@@ -101,13 +105,13 @@ class InvitationSerializer(serializers.Serializer[None]):
     expires_at = serializers.DateTimeField()
 
 
-class PainPointSerializer(serializers.ModelSerializer[PainRating]):
+class PainPointSerializer(ClinicModelSerializer[PainRating]):
     class Meta:
         model = PainRating
         fields = ["recorded_at", "score", "source", "reference"]
 
 
-class OdiPointSerializer(serializers.ModelSerializer[Submission]):
+class OdiPointSerializer(ClinicModelSerializer[Submission]):
     class Meta:
         model = Submission
         fields = ["submitted_at", "odi_score", "odi_band"]

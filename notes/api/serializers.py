@@ -1,9 +1,18 @@
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
+from clinic.core.api.fields import (
+    AwareDateTimeField,
+    ClinicModelSerializer,
+    IdField,
+    SlugChoiceField,
+)
 from clinic.core.models import Muscle
 from notes.models import (
+    SOAP_SECTION_MAX,
     Addendum,
     FindingRole,
     FindingSide,
@@ -17,7 +26,7 @@ from notes.models import (
 )
 
 
-class FindingSerializer(serializers.ModelSerializer[MuscleFinding]):
+class FindingSerializer(ClinicModelSerializer[MuscleFinding]):
     muscle_slug = serializers.CharField(source="muscle.slug", read_only=True)
     muscle_name = serializers.CharField(source="muscle.name", read_only=True)
     pulls_on = serializers.SerializerMethodField()
@@ -44,13 +53,13 @@ class FindingSerializer(serializers.ModelSerializer[MuscleFinding]):
         return [link.victim_id for link in finding.pulls.all()]
 
 
-class TestSerializer(serializers.ModelSerializer[ObjectiveTest]):
+class TestSerializer(ClinicModelSerializer[ObjectiveTest]):
     class Meta:
         model = ObjectiveTest
         fields = ["id", "test", "name", "side", "result", "degrees", "comment"]
 
 
-class AddendumSerializer(serializers.ModelSerializer[Addendum]):
+class AddendumSerializer(ClinicModelSerializer[Addendum]):
     author_name = serializers.SerializerMethodField()
 
     class Meta:
@@ -61,7 +70,7 @@ class AddendumSerializer(serializers.ModelSerializer[Addendum]):
         return addendum.author.get_full_name() or addendum.author.username
 
 
-class NoteSerializer(serializers.ModelSerializer[SessionNote]):
+class NoteSerializer(ClinicModelSerializer[SessionNote]):
     client_name = serializers.CharField(source="client.full_name", read_only=True)
     therapist_name = serializers.CharField(source="therapist.display_name", read_only=True)
     findings = FindingSerializer(many=True, read_only=True)
@@ -99,26 +108,30 @@ class NoteSerializer(serializers.ModelSerializer[SessionNote]):
 
 
 class NoteCreateSerializer(serializers.Serializer[None]):
-    client = serializers.IntegerField()
-    appointment = serializers.IntegerField(required=False, allow_null=True)
+    client = IdField()
+    appointment = IdField(required=False, allow_null=True)
     kind = serializers.ChoiceField(choices=NoteKind.choices, default=NoteKind.VISIT)
-    seen_at = serializers.DateTimeField(required=False)
+    seen_at = AwareDateTimeField(required=False)
+
+
+def _soap_section() -> serializers.CharField:
+    return serializers.CharField(max_length=SOAP_SECTION_MAX, allow_blank=True, required=False)
 
 
 class NoteUpdateSerializer(serializers.Serializer[None]):
-    subjective = serializers.CharField(allow_blank=True, required=False)
-    objective = serializers.CharField(allow_blank=True, required=False)
-    assessment = serializers.CharField(allow_blank=True, required=False)
-    plan = serializers.CharField(allow_blank=True, required=False)
+    subjective = _soap_section()
+    objective = _soap_section()
+    assessment = _soap_section()
+    plan = _soap_section()
     nrs_before = serializers.IntegerField(
         min_value=0, max_value=10, allow_null=True, required=False
     )
     nrs_after = serializers.IntegerField(min_value=0, max_value=10, allow_null=True, required=False)
-    seen_at = serializers.DateTimeField(required=False)
+    seen_at = AwareDateTimeField(required=False)
 
 
 class FindingInputSerializer(serializers.Serializer[None]):
-    muscle: serializers.SlugRelatedField[Muscle] = serializers.SlugRelatedField(
+    muscle: SlugChoiceField[Muscle] = SlugChoiceField(
         slug_field="slug", queryset=Muscle.objects.all()
     )
     side = serializers.ChoiceField(choices=FindingSide.choices, allow_blank=True, default="")
@@ -139,8 +152,8 @@ class FindingUpdateSerializer(serializers.Serializer[None]):
 
 
 class LinkSerializer(serializers.Serializer[None]):
-    culprit = serializers.IntegerField()
-    victim = serializers.IntegerField()
+    culprit = IdField()
+    victim = IdField()
 
 
 class TestInputSerializer(serializers.Serializer[None]):
@@ -153,11 +166,11 @@ class TestInputSerializer(serializers.Serializer[None]):
 
 
 class SuggestionAcceptSerializer(serializers.Serializer[None]):
-    suggestion = serializers.IntegerField()
+    suggestion = IdField()
 
 
 class AddendumInputSerializer(serializers.Serializer[None]):
-    text = serializers.CharField(max_length=10_000)
+    text = serializers.CharField(max_length=SOAP_SECTION_MAX)
 
 
 class IntegritySerializer(serializers.Serializer[None]):
@@ -166,7 +179,26 @@ class IntegritySerializer(serializers.Serializer[None]):
     computed = serializers.CharField()
 
 
-class TemplateSerializer(serializers.ModelSerializer[NoteTemplate]):
+class TemplateSerializer(ClinicModelSerializer[NoteTemplate]):
     class Meta:
         model = NoteTemplate
         fields = ["id", "section", "title", "text"]
+
+
+class CulpritVisitSerializer(serializers.Serializer[Any]):
+    note = serializers.IntegerField()
+    seen_at = serializers.DateTimeField()
+    tension = serializers.IntegerField(min_value=0, max_value=3)
+    tenderness = serializers.IntegerField(min_value=0, max_value=3)
+
+
+class CulpritHistorySerializer(serializers.Serializer[Any]):
+    """One culprit muscle on one side, over the client's signed visits."""
+
+    muscle = serializers.CharField(help_text="The muscle's slug.")
+    muscle_name = serializers.CharField()
+    side = serializers.CharField(allow_blank=True, help_text="left, right, both or blank.")
+    visits = CulpritVisitSerializer(many=True, help_text="Oldest first.")
+    first_tension = serializers.IntegerField()
+    last_tension = serializers.IntegerField()
+    improving = serializers.BooleanField()

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from clinic.core.api.fields import (
+    AwareDateTimeField,
+    ClinicModelSerializer,
+    SaneDateField,
+    StrictPrimaryKeyRelatedField,
+)
 from clinic.core.models import Therapist
 from clinic.core.selectors import list_clients_for, list_locations_for, list_therapists_for
 from scheduling.models import (
@@ -21,12 +29,16 @@ from scheduling.models import (
 )
 from scheduling.selectors import list_rooms_for, list_services_for
 
+FRONT_DESK_NOTES_MAX = Appointment._meta.get_field("front_desk_notes").max_length or 2000
+# A waitlist entry is for a nearer slot than one already offered: a year is plenty.
+WAITLIST_MAX_DAYS_AHEAD = 366
 
-def _scoped(selector: Any) -> type[serializers.PrimaryKeyRelatedField[Any]]:
+
+def _scoped(selector: Any) -> type[StrictPrimaryKeyRelatedField[Any]]:
     """A primary-key field that only finds objects the caller may see."""
 
     @extend_schema_field(OpenApiTypes.INT)
-    class Scoped(serializers.PrimaryKeyRelatedField[Any]):
+    class Scoped(StrictPrimaryKeyRelatedField[Any]):
         def get_queryset(self):  # type: ignore[no-untyped-def]
             return selector(self.context["request"].user)
 
@@ -40,7 +52,7 @@ ServiceField = _scoped(list_services_for)
 RoomField = _scoped(list_rooms_for)
 
 
-class ServiceSerializer(serializers.ModelSerializer[Service]):
+class ServiceSerializer(ClinicModelSerializer[Service]):
     therapists: serializers.PrimaryKeyRelatedField[Therapist] = serializers.PrimaryKeyRelatedField(
         many=True, read_only=True
     )
@@ -62,7 +74,7 @@ class ServiceSerializer(serializers.ModelSerializer[Service]):
         ]
 
 
-class RoomSerializer(serializers.ModelSerializer[Room]):
+class RoomSerializer(ClinicModelSerializer[Room]):
     class Meta:
         model = Room
         fields = ["id", "name", "kind", "location", "active"]
@@ -72,8 +84,8 @@ class SlotQuerySerializer(serializers.Serializer[None]):
     service = ServiceField()
     location = LocationField()
     therapist = TherapistField(required=False, allow_null=True)
-    start = serializers.DateField(help_text="First day (the location's local date).")
-    end = serializers.DateField(help_text="Last day, included (at most 62 days after start).")
+    start = SaneDateField(help_text="First day (the location's local date).")
+    end = SaneDateField(help_text="Last day, included (at most 62 days after start).")
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if attrs["end"] < attrs["start"]:
@@ -91,7 +103,7 @@ class SlotSerializer(serializers.Serializer[None]):
     room = serializers.IntegerField(allow_null=True)
 
 
-class AppointmentSerializer(serializers.ModelSerializer[Appointment]):
+class AppointmentSerializer(ClinicModelSerializer[Appointment]):
     client_name = serializers.CharField(source="client.full_name", read_only=True)
     therapist_name = serializers.CharField(source="therapist.display_name", read_only=True)
     service_name = serializers.CharField(source="service.name", read_only=True)
@@ -130,6 +142,9 @@ class AppointmentSerializer(serializers.ModelSerializer[Appointment]):
             "rescheduled_to",
             "sequence",
         ]
+        # Staff only: a client's own appointment comes without them (the schema
+        # documents them as not always there; clinic/core/api/schema.py).
+        role_dependent_fields = ("front_desk_notes", "override_reason", "channel")
 
     def get_room_name(self, appointment: Appointment) -> str:
         return appointment.room.name if appointment.room else ""
@@ -158,10 +173,12 @@ class BookSerializer(serializers.Serializer[None]):
     service = ServiceField()
     therapist = TherapistField()
     location = LocationField()
-    starts_at = serializers.DateTimeField(help_text="ISO 8601 with its UTC offset.")
+    starts_at = AwareDateTimeField(help_text="ISO 8601 with its UTC offset.")
     room = RoomField(required=False, allow_null=True)
     override_reason = serializers.CharField(max_length=300, required=False, allow_blank=True)
-    front_desk_notes = serializers.CharField(required=False, allow_blank=True)
+    front_desk_notes = serializers.CharField(
+        max_length=FRONT_DESK_NOTES_MAX, required=False, allow_blank=True
+    )
 
 
 class CancelSerializer(serializers.Serializer[None]):
@@ -169,21 +186,21 @@ class CancelSerializer(serializers.Serializer[None]):
 
 
 class RescheduleSerializer(serializers.Serializer[None]):
-    starts_at = serializers.DateTimeField()
+    starts_at = AwareDateTimeField()
     therapist = TherapistField(required=False)
     room = RoomField(required=False, allow_null=True)
 
 
 class NotesSerializer(serializers.Serializer[None]):
-    front_desk_notes = serializers.CharField(allow_blank=True)
+    front_desk_notes = serializers.CharField(max_length=FRONT_DESK_NOTES_MAX, allow_blank=True)
 
 
 class DayQuerySerializer(serializers.Serializer[None]):
     location = LocationField()
-    date = serializers.DateField()
+    date = SaneDateField()
 
 
-class DayAppointmentSerializer(serializers.ModelSerializer[Appointment]):
+class DayAppointmentSerializer(ClinicModelSerializer[Appointment]):
     client_name = serializers.CharField(source="client.full_name", read_only=True)
     client_phone = serializers.CharField(source="client.phone", read_only=True)
     therapist_name = serializers.CharField(source="therapist.display_name", read_only=True)
@@ -232,7 +249,7 @@ class DayAppointmentSerializer(serializers.ModelSerializer[Appointment]):
         return bool(self._badge(appointment).get("red_flag", False))
 
 
-class OverrideSerializer(serializers.ModelSerializer[AvailabilityOverride]):
+class OverrideSerializer(ClinicModelSerializer[AvailabilityOverride]):
     class Meta:
         model = AvailabilityOverride
         fields = [
@@ -250,14 +267,28 @@ class OverrideSerializer(serializers.ModelSerializer[AvailabilityOverride]):
 class OverrideInputSerializer(serializers.Serializer[None]):
     therapist = TherapistField(required=False, help_text="Staff: whose time. Therapists: own.")
     location = LocationField(required=False, allow_null=True)
-    date = serializers.DateField()
+    date = SaneDateField()
     kind = serializers.ChoiceField(choices=OverrideKind.choices)
     start_time = serializers.TimeField(required=False, allow_null=True)
     end_time = serializers.TimeField(required=False, allow_null=True)
     reason = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs.get("kind") in (OverrideKind.TIME_OFF, OverrideKind.EXTRA_HOURS):
+            start, end = attrs.get("start_time"), attrs.get("end_time")
+            problems: dict[str, str] = {}
+            if start is None:
+                problems["start_time"] = "Give the time it starts."
+            if end is None:
+                problems["end_time"] = "Give the time it ends."
+            elif start is not None and end <= start:
+                problems["end_time"] = "The end must be after the start."
+            if problems:
+                raise serializers.ValidationError(problems)
+        return attrs
 
-class WaitlistEntrySerializer(serializers.ModelSerializer[WaitlistEntry]):
+
+class WaitlistEntrySerializer(ClinicModelSerializer[WaitlistEntry]):
     class Meta:
         model = WaitlistEntry
         fields = [
@@ -279,8 +310,25 @@ class WaitlistInputSerializer(serializers.Serializer[None]):
     service = ServiceField()
     location = LocationField()
     therapist = TherapistField(required=False, allow_null=True)
-    earliest_date = serializers.DateField()
-    latest_date = serializers.DateField()
+    earliest_date = SaneDateField()
+    latest_date = SaneDateField()
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        """A window that is not over, ends after it starts, and at most a year ahead
+        (dates are the location's)."""
+        today = timezone.now().astimezone(ZoneInfo(attrs["location"].timezone)).date()
+        earliest, latest = attrs["earliest_date"], attrs["latest_date"]
+        if earliest < today:
+            raise serializers.ValidationError({"earliest_date": "Give a date from today on."})
+        if latest < earliest:
+            raise serializers.ValidationError(
+                {"latest_date": "The last date must not be before the first."}
+            )
+        if latest > today + timedelta(days=WAITLIST_MAX_DAYS_AHEAD):
+            raise serializers.ValidationError(
+                {"latest_date": f"Give a date at most {WAITLIST_MAX_DAYS_AHEAD} days ahead."}
+            )
+        return attrs
 
 
 class CalendarFeedSerializer(serializers.Serializer[None]):

@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from clinic.core.validators import validate_sane_date
+
 
 class RoomKind(models.TextChoices):
     TREATMENT = "treatment", "Treatment room"
@@ -33,7 +35,7 @@ class Service(models.Model):
 
     clinic = models.ForeignKey("clinic.Clinic", on_delete=models.PROTECT, related_name="services")
     name = models.CharField(max_length=120)
-    description = models.TextField(blank=True)
+    description = models.TextField(max_length=2000, blank=True)
     duration_minutes = models.PositiveIntegerField(
         validators=[MinValueValidator(5), MaxValueValidator(480)]
     )
@@ -106,8 +108,13 @@ class WeeklyHours(models.Model):
     weekday = models.IntegerField(choices=Weekday.choices)
     start_time = models.TimeField()
     end_time = models.TimeField()
-    valid_from = models.DateField(default=timezone.localdate)
-    valid_to = models.DateField(null=True, blank=True, help_text="Blank: until further notice.")
+    valid_from = models.DateField(default=timezone.localdate, validators=[validate_sane_date])
+    valid_to = models.DateField(
+        null=True,
+        blank=True,
+        validators=[validate_sane_date],
+        help_text="Blank: until further notice.",
+    )
 
     class Meta:
         ordering = ["therapist_id", "weekday", "start_time"]
@@ -149,7 +156,7 @@ class AvailabilityOverride(models.Model):
         related_name="+",
         help_text="Extra hours need a location; time off applies everywhere.",
     )
-    date = models.DateField()
+    date = models.DateField(validators=[validate_sane_date])
     kind = models.CharField(max_length=12, choices=OverrideKind.choices)
     start_time = models.TimeField(null=True, blank=True)
     end_time = models.TimeField(null=True, blank=True)
@@ -194,8 +201,8 @@ class Closure(models.Model):
         related_name="+",
         help_text="Blank: every location.",
     )
-    start_date = models.DateField()
-    end_date = models.DateField()
+    start_date = models.DateField(validators=[validate_sane_date])
+    end_date = models.DateField(validators=[validate_sane_date])
     reason = models.CharField(max_length=200)
 
     class Meta:

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from clinic.core.validators import validate_sane_date
 from scheduling.models.setup import Room, Service
 
 
@@ -98,7 +99,7 @@ class Appointment(models.Model):
     late_cancellation = models.BooleanField(
         default=False, help_text="Cancelled inside the clinic's cancellation window."
     )
-    front_desk_notes = models.TextField(blank=True)
+    front_desk_notes = models.TextField(max_length=2000, blank=True)
     override_reason = models.CharField(
         max_length=300,
         blank=True,
@@ -175,8 +176,8 @@ class WaitlistEntry(models.Model):
     therapist = models.ForeignKey(
         "clinic.Therapist", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
-    earliest_date = models.DateField()
-    latest_date = models.DateField()
+    earliest_date = models.DateField(validators=[validate_sane_date])
+    latest_date = models.DateField(validators=[validate_sane_date])
     status = models.CharField(
         max_length=10, choices=WaitlistStatus.choices, default=WaitlistStatus.WAITING
     )

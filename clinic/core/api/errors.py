@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, JsonResponse
 from rest_framework import exceptions, status
@@ -61,7 +61,8 @@ def error_body(
     }
 
 
-def _summary(fields: dict[str, list[str]]) -> str:
+def summary(fields: dict[str, list[str]]) -> str:
+    """The message of a 400 that names fields."""
     named = [f for f in fields if f != "non_field_errors"]
     if not named:
         return "; ".join(fields.get("non_field_errors", [])) or "The request is not valid."
@@ -73,11 +74,21 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, DomainError):
         fields = exc.fields
         message = (
-            exc.message if not fields or exc.message != exc.default_message else _summary(fields)
+            exc.message if not fields or exc.message != exc.default_message else summary(fields)
         )
         return Response(
             error_body(status_code=exc.status_code, code=exc.code, message=message, fields=fields),
             status=exc.status_code,
+        )
+    if isinstance(exc, RequestDataTooBig):
+        # A body without a Content-Length that went past the limit while read.
+        return Response(
+            error_body(
+                status_code=413,
+                code="too_large",
+                message="The request body is too large.",
+            ),
+            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
         )
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
@@ -91,7 +102,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         response.data = error_body(
             status_code=response.status_code,
             code="invalid",
-            message=_summary(fields),
+            message=summary(fields),
             fields=fields,
         )
         return response

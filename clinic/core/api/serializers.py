@@ -6,8 +6,15 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from clinic.core.api.fields import PhoneField, TimeZoneField
+from clinic.core.api.fields import (
+    ClinicModelSerializer,
+    DateOfBirthField,
+    PhoneField,
+    StrictPrimaryKeyRelatedField,
+    TimeZoneField,
+)
 from clinic.core.models import (
+    ApiToken,
     AuditEvent,
     Channel,
     Client,
@@ -21,13 +28,13 @@ from clinic.core.models import (
 from clinic.core.selectors import list_therapists_for
 
 
-class UserSummarySerializer(serializers.ModelSerializer[User]):
+class UserSummarySerializer(ClinicModelSerializer[User]):
     class Meta:
         model = User
         fields = ["id", "username", "first_name", "last_name", "email", "role"]
 
 
-class MeSerializer(serializers.ModelSerializer[User]):
+class MeSerializer(ClinicModelSerializer[User]):
     clinic: serializers.PrimaryKeyRelatedField[Clinic] = serializers.PrimaryKeyRelatedField(
         read_only=True
     )
@@ -60,14 +67,58 @@ class MeSerializer(serializers.ModelSerializer[User]):
 class LoginSerializer(serializers.Serializer[None]):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=256, trim_whitespace=False, write_only=True)
+    otp = serializers.CharField(
+        max_length=32,
+        required=False,
+        allow_blank=True,
+        write_only=True,
+        help_text="The 6-digit code from the authenticator app, for those who have one.",
+    )
+    recovery_code = serializers.CharField(
+        max_length=32,
+        required=False,
+        allow_blank=True,
+        write_only=True,
+        help_text="Instead of `otp`: one of the recovery codes (each works once).",
+    )
+    device = serializers.CharField(
+        max_length=120,
+        required=False,
+        allow_blank=True,
+        help_text="A name for this device in your list of sign-ins (default: its User-Agent).",
+    )
 
 
-class TokenSerializer(serializers.Serializer[None]):
-    token = serializers.CharField()
+class TokenSerializer(serializers.Serializer[dict[str, object]]):
+    token = serializers.CharField(help_text="Send as `Authorization: Token <token>`.")
+    expiry = serializers.DateTimeField(help_text="When the token stops working.")
     user = MeSerializer()
 
 
-class ClinicSerializer(serializers.ModelSerializer[Clinic]):
+class ApiTokenSerializer(serializers.Serializer[ApiToken]):
+    """One signed-in device of the caller (never the token itself)."""
+
+    id = serializers.IntegerField()
+    prefix = serializers.SerializerMethodField(help_text="The first characters of the token.")
+    device = serializers.CharField()
+    created = serializers.DateTimeField()
+    expiry = serializers.DateTimeField(allow_null=True)
+    last_used_at = serializers.DateTimeField(allow_null=True)
+    second_factor = serializers.BooleanField(
+        help_text="Whether the sign-in that issued it passed a second factor."
+    )
+    current = serializers.SerializerMethodField(help_text="The token of this very request.")
+
+    def get_prefix(self, token: ApiToken) -> str:
+        return str(token.token_key[:8])
+
+    def get_current(self, token: ApiToken) -> bool:
+        request = self.context.get("request")
+        auth = getattr(request, "auth", None)
+        return isinstance(auth, ApiToken) and auth.pk == token.pk
+
+
+class ClinicSerializer(ClinicModelSerializer[Clinic]):
     class Meta:
         model = Clinic
         fields = [
@@ -83,6 +134,7 @@ class ClinicSerializer(serializers.ModelSerializer[Clinic]):
             "quiet_hours_end",
             "email_in_quiet_hours",
             "therapists_see_all_clients",
+            "require_two_factor_for_staff",
             "min_booking_notice_minutes",
             "booking_horizon_days",
             "slot_granularity_minutes",
@@ -99,8 +151,8 @@ class ClinicSerializer(serializers.ModelSerializer[Clinic]):
 class ClinicUpdateSerializer(serializers.Serializer[None]):
     name = serializers.CharField(max_length=200)
     phone = PhoneField()
-    email = serializers.EmailField(allow_blank=True)
-    website = serializers.URLField(allow_blank=True)
+    email = serializers.EmailField(max_length=254, allow_blank=True)
+    website = serializers.URLField(max_length=200, allow_blank=True)
     timezone = TimeZoneField(max_length=64)
     cancellation_window_hours = serializers.IntegerField(min_value=0, max_value=24 * 14)
     reminder_lead_hours = serializers.IntegerField(min_value=1, max_value=24 * 14)
@@ -108,6 +160,7 @@ class ClinicUpdateSerializer(serializers.Serializer[None]):
     quiet_hours_end = serializers.TimeField()
     email_in_quiet_hours = serializers.BooleanField()
     therapists_see_all_clients = serializers.BooleanField()
+    require_two_factor_for_staff = serializers.BooleanField()
     min_booking_notice_minutes = serializers.IntegerField(min_value=0, max_value=60 * 24 * 30)
     booking_horizon_days = serializers.IntegerField(min_value=1, max_value=730)
     slot_granularity_minutes = serializers.IntegerField(min_value=5, max_value=240)
@@ -120,7 +173,7 @@ class ClinicUpdateSerializer(serializers.Serializer[None]):
     adherence_alert_percent = serializers.IntegerField(min_value=0, max_value=100)
 
 
-class LocationSerializer(serializers.ModelSerializer[Location]):
+class LocationSerializer(ClinicModelSerializer[Location]):
     class Meta:
         model = Location
         fields = [
@@ -151,7 +204,7 @@ class LocationInputSerializer(serializers.Serializer[None]):
     active = serializers.BooleanField(required=False)
 
 
-class TherapistSerializer(serializers.ModelSerializer[Therapist]):
+class TherapistSerializer(ClinicModelSerializer[Therapist]):
     name = serializers.CharField(source="display_name", read_only=True)
     first_name = serializers.CharField(source="user.first_name", read_only=True)
     last_name = serializers.CharField(source="user.last_name", read_only=True)
@@ -175,7 +228,7 @@ class TherapistSerializer(serializers.ModelSerializer[Therapist]):
         ]
 
 
-class ClientSerializer(serializers.ModelSerializer[Client]):
+class ClientSerializer(ClinicModelSerializer[Client]):
     care_team: serializers.PrimaryKeyRelatedField[Therapist] = serializers.PrimaryKeyRelatedField(
         many=True, read_only=True
     )
@@ -211,7 +264,7 @@ class ClientSerializer(serializers.ModelSerializer[Client]):
 
 
 @extend_schema_field(OpenApiTypes.INT)
-class TherapistChoiceField(serializers.PrimaryKeyRelatedField[Therapist]):
+class TherapistChoiceField(StrictPrimaryKeyRelatedField[Therapist]):
     """A therapist id, looked up among the caller's clinic's therapists only."""
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
@@ -222,8 +275,8 @@ class ClientInputSerializer(serializers.Serializer[None]):
     first_name = serializers.CharField(max_length=100)
     last_name = serializers.CharField(max_length=100)
     preferred_name = serializers.CharField(max_length=100, allow_blank=True, required=False)
-    date_of_birth = serializers.DateField(allow_null=True, required=False)
-    email = serializers.EmailField(allow_blank=True, required=False)
+    date_of_birth = DateOfBirthField(allow_null=True, required=False)
+    email = serializers.EmailField(max_length=254, allow_blank=True, required=False)
     phone = PhoneField(required=False)
     preferred_channel = serializers.ChoiceField(choices=Channel.choices, required=False)
     timezone = TimeZoneField(max_length=64, allow_blank=True, required=False)
@@ -236,7 +289,7 @@ class ClientInputSerializer(serializers.Serializer[None]):
     care_team = TherapistChoiceField(many=True, required=False)
 
 
-class MuscleSerializer(serializers.ModelSerializer[Muscle]):
+class MuscleSerializer(ClinicModelSerializer[Muscle]):
     antagonists: serializers.SlugRelatedField[Muscle] = serializers.SlugRelatedField(
         many=True, read_only=True, slug_field="slug"
     )
@@ -261,8 +314,9 @@ class MuscleSerializer(serializers.ModelSerializer[Muscle]):
         ]
 
 
-class AuditEventSerializer(serializers.ModelSerializer[AuditEvent]):
-    actor = UserSummarySerializer(read_only=True)
+class AuditEventSerializer(ClinicModelSerializer[AuditEvent]):
+    # None for what nobody signed in did: a signed link, a task, a deleted user.
+    actor = UserSummarySerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = AuditEvent

@@ -45,7 +45,7 @@ class Muscle(models.Model):
         blank=True,
         help_text="Muscles that usually pull against this one.",
     )
-    description = models.TextField(blank=True)
+    description = models.TextField(max_length=2000, blank=True)
 
     class Meta:
         ordering = ["functional_group", "name"]

@@ -8,7 +8,12 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from clinic.core.validators import validate_colour, validate_e164, validate_timezone
+from clinic.core.validators import (
+    validate_colour,
+    validate_date_of_birth,
+    validate_e164,
+    validate_timezone,
+)
 
 
 class Channel(models.TextChoices):
@@ -77,6 +82,13 @@ class Clinic(models.Model):
     therapists_see_all_clients = models.BooleanField(
         default=False,
         help_text="Off: therapists see only the clients on their care team.",
+    )
+    require_two_factor_for_staff = models.BooleanField(
+        default=False,
+        help_text=(
+            "On: owners, front desk and therapists sign in with a code from an "
+            "authenticator app as well as their password, and set one up at their next sign-in."
+        ),
     )
     # Homework dosing defaults (a plan item inherits these unless overridden)
     default_hold_seconds = models.PositiveIntegerField(
@@ -149,7 +161,7 @@ class Therapist(models.Model):
     calendar_colour = models.CharField(
         max_length=7, default="#3366CC", validators=[validate_colour]
     )
-    bio = models.TextField(blank=True)
+    bio = models.TextField(max_length=2000, blank=True)
     active = models.BooleanField(default=True)
 
     class Meta:
@@ -182,7 +194,7 @@ class Client(models.Model):
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100)
     preferred_name = models.CharField(max_length=100, blank=True)
-    date_of_birth = models.DateField(null=True, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True, validators=[validate_date_of_birth])
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=20, blank=True, validators=[validate_e164])
     preferred_channel = models.CharField(
