@@ -8,8 +8,9 @@ from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+
+from clinic.core.net import client_address
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
@@ -27,15 +28,8 @@ current_request: ContextVar[RequestContext] = ContextVar(
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    """The caller's address; X-Forwarded-For is trusted only behind the number
-    of proxies the deployment declares (CLINIC_TRUSTED_PROXIES)."""
-    proxies = getattr(settings, "CLINIC_TRUSTED_PROXIES", 0)
-    if proxies:
-        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        forwarded = [a for a in forwarded if a]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR") or None
+    """The caller's address, decided in one place (``clinic.core.net``)."""
+    return client_address(request)
 
 
 class RequestIdMiddleware:

@@ -3,10 +3,12 @@
 from clinic.core.models.atlas import FunctionalGroup, Muscle, MuscleRegion
 from clinic.core.models.audit import AuditAction, AuditEvent, AuditTrailIsAppendOnly
 from clinic.core.models.practice import Channel, Client, Clinic, Location, Side, Therapist
+from clinic.core.models.tokens import ApiToken
 from clinic.core.models.users import STAFF_ROLES, Role, User
 
 __all__ = [
     "STAFF_ROLES",
+    "ApiToken",
     "AuditAction",
     "AuditEvent",
     "AuditTrailIsAppendOnly",
