@@ -8,6 +8,7 @@ that running again adds nothing.
 
     .venv/bin/python bench/homework.py            # PostgreSQL on 127.0.0.1 (fresh database)
     .venv/bin/python bench/homework.py --sqlite   # the embedded default
+    .venv/bin/python bench/homework.py --smoke    # tiny sizes: proves it runs (CI does this)
 """
 
 from __future__ import annotations
@@ -24,17 +25,25 @@ DB_NAME = "clinic_bench_homework"
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=5000)
-    parser.add_argument("--sqlite", action="store_true")
+    parser.add_argument("--sqlite", action="store_true", help="a temporary SQLite file")
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes (10 clients)")
+    parser.add_argument("--database", default=DB_NAME, help="PostgreSQL database to (re)create")
     args = parser.parse_args()
-    fresh_database(DB_NAME, sqlite=args.sqlite)
+    if args.smoke:
+        args.clients = 10
+    if args.clients < 5:
+        parser.error("--clients must be at least 5 (it runs at a fifth, a half and all)")
+    fresh_database(args.database, sqlite=args.sqlite)
     # Late: the workload imports the models, which needs the Django set-up that
     # fresh_database() does against the database it has just made.
     from bench.workloads.homework import run  # noqa: PLC0415
 
-    run(args)
-    drop_database(DB_NAME)
+    try:
+        run(args)
+    finally:
+        drop_database(args.database)
 
 
 if __name__ == "__main__":

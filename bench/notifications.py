@@ -1,12 +1,18 @@
-"""Benchmark: how fast the outbox drains through real workers.
+"""Benchmark: how fast the outbox drains through real workers, what each
+message costs the database, and how many duplicates a worker crash makes.
 
 Enqueues N due e-mails (default 10,000) in a fresh PostgreSQL database, starts
 a Celery worker with 2 processes (beat embedded) on a private Redis, and times
 until an SMTP server on loopback has all N. As the ceiling it first sends the
 same number of e-mails with a plain loop over Django's SMTP backend, to the
-same server, in the same run. Prints both rates, their ratio, and duplicates.
+same server, in the same run. Prints both rates, their ratio, the database
+round trips per message, and duplicates. With ``--kills K`` the worker is
+SIGKILLed K times while it drains (and started again at once, with a short
+lease) and the duplicate deliveries per kill are printed; the rate of such a
+run is not comparable.
 
     .venv/bin/python bench/notifications.py [--messages 10000] [--processes 2]
+    .venv/bin/python bench/notifications.py --messages 2000 --kills 20
 
 Needs PostgreSQL on 127.0.0.1:5432 (user postgres) and redis-server on PATH.
 """
@@ -21,6 +27,7 @@ import tempfile
 from pathlib import Path
 
 import django
+from django.db import connections
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -32,25 +39,27 @@ PG = "postgres://postgres@127.0.0.1:5432"
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--messages", type=int, default=10_000)
     parser.add_argument("--processes", type=int, default=2)
+    parser.add_argument("--kills", type=int, default=0, help="SIGKILL the worker this many times")
+    parser.add_argument("--database", default=DB_NAME, help="PostgreSQL database to (re)create")
     args = parser.parse_args()
 
-    subprocess.run(
-        ["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", DB_NAME], check=True
-    )
-    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", DB_NAME], check=True)
+    dropdb = ["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", "--force"]
+    subprocess.run([*dropdb, args.database], check=True)
+    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", args.database], check=True)
     work = Path(tempfile.mkdtemp(prefix="bench-notifications-"))
     redis = RedisServer(work)
     redis.start()
     sink = SmtpSink()
     sink.start()
     env = worker_env(
-        database_url=f"{PG}/{DB_NAME}",
+        database_url=f"{PG}/{args.database}",
         broker_url=redis.url,
         email_url=sink.url,
-        NOTIFICATIONS_LEASE_SECONDS="300",
+        # A killed worker's rows come back after the lease: short when killing.
+        NOTIFICATIONS_LEASE_SECONDS="4" if args.kills else "300",
         LOG_LEVEL="WARNING",
     )
     os.environ.update(
@@ -67,10 +76,13 @@ def main() -> None:
     # that needs the settings environment this function has only just put in place.
     from bench.workloads.notifications import run  # noqa: PLC0415
 
-    run(args, env=env, work=work, redis=redis, sink=sink)
-    subprocess.run(
-        ["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", DB_NAME], check=False
-    )
+    try:
+        run(args, env=env, work=work, redis=redis, sink=sink)
+    finally:
+        sink.stop()
+        redis.stop()
+        connections.close_all()
+        subprocess.run([*dropdb, args.database], check=False)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ days), each the median of several runs.
 
     .venv/bin/python bench/slots.py            # PostgreSQL on 127.0.0.1 (fresh database)
     .venv/bin/python bench/slots.py --sqlite   # the embedded default, in a temporary file
+    .venv/bin/python bench/slots.py --smoke    # tiny sizes: proves it runs (CI does this)
 """
 
 from __future__ import annotations
@@ -23,19 +24,27 @@ DB_NAME = "clinic_bench_slots"
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--sqlite", action="store_true")
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sqlite", action="store_true", help="a temporary SQLite file")
     parser.add_argument("--therapists", type=int, default=20)
     parser.add_argument("--days", type=int, default=28)
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument(
+        "--smoke", action="store_true", help="tiny sizes (2 therapists, 2 days, 1 run)"
+    )
+    parser.add_argument("--database", default=DB_NAME, help="PostgreSQL database to (re)create")
     args = parser.parse_args()
-    fresh_database(DB_NAME, sqlite=args.sqlite)
+    if args.smoke:
+        args.therapists, args.days, args.runs = 2, 2, 1
+    fresh_database(args.database, sqlite=args.sqlite)
     # Late: the workload imports the models, which needs the Django set-up that
     # fresh_database() does against the database it has just made.
     from bench.workloads.slots import run  # noqa: PLC0415
 
-    run(args)
-    drop_database(DB_NAME)
+    try:
+        run(args)
+    finally:
+        drop_database(args.database)
 
 
 if __name__ == "__main__":

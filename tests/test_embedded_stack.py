@@ -1,6 +1,7 @@
 """The embedded default works end to end with no server at all: SQLite in a
-file, the kombu file-system broker and the file e-mail outbox, with a real
-Celery worker and its beat, exactly as `make run` starts them."""
+file, the kombu file-system broker and the file e-mail and SMS outboxes, with
+a real Celery worker and its beat, consuming every queue (sweep, email, sms,
+default) as the Procfile's worker does."""
 
 from __future__ import annotations
 
@@ -15,16 +16,19 @@ from tests.support.processes import ROOT, CeleryWorker, wait_for, worker_env
 pytestmark = pytest.mark.slow
 
 ENQUEUE = """
-from datetime import UTC, datetime
-from clinic.core.models import Client
+from datetime import UTC, datetime, time
+from clinic.core.models import Client, Clinic
 from clinic.notifications import services
-for client in Client.objects.filter(preferred_channel="email"):
+# No quiet hours: the worker keeps the real clock, and SMS wait out the night.
+Clinic.objects.update(quiet_hours_start=time(0), quiet_hours_end=time(0))
+for client in Client.objects.all():
     services.enqueue(
         recipient=client, template_key="clinic_notice",
         context={"headline": "Welcome", "body": "Thank you for choosing us."},
         send_after=datetime.now(UTC), idempotency_key=f"welcome-{client.pk}",
     )
 print(Client.objects.filter(preferred_channel="email").count())
+print(Client.objects.filter(preferred_channel="sms").count())
 """
 
 
@@ -54,11 +58,16 @@ def test_a_worker_on_the_file_broker_delivers_to_the_file_outbox(tmp_path: Path)
 
     manage("migrate", "--noinput")
     manage("seed_demo")
-    expected = int(manage("shell", "-c", ENQUEUE).strip().splitlines()[-1])
-    assert expected >= 5
+    expected, expected_sms = map(int, manage("shell", "-c", ENQUEUE).strip().splitlines()[-2:])
+    assert expected >= 5 and expected_sms >= 1
     worker = CeleryWorker(env, tmp_path)
-    worker.start()
+    worker.start()  # on every queue, as the Procfile's worker
     outbox = tmp_path / "mail"
+    texts = tmp_path / "sms"
+
+    def welcome_texts() -> list[str]:
+        files = texts.glob("*.json") if texts.exists() else []
+        return [f.name for f in files if "Thank you for choosing us." in f.read_text()]
 
     def welcomes() -> list[str]:
         # The file backend appends messages, separated by a line of dashes.
@@ -67,13 +76,14 @@ def test_a_worker_on_the_file_broker_delivers_to_the_file_outbox(tmp_path: Path)
 
     try:
         wait_for(
-            lambda: len(welcomes()) >= expected,
+            lambda: len(welcomes()) >= expected and len(welcome_texts()) >= expected_sms,
             120,
-            f"{expected} welcome e-mails",
+            f"{expected} welcome e-mails and {expected_sms} texts",
             explain=lambda: manage("shell", "-c", STATUS) + worker.log_tail(),
         )
     finally:
         worker.stop()
+    assert len(welcome_texts()) == expected_sms
     ids = [
         line
         for message in welcomes()

@@ -105,25 +105,38 @@ class _Handler:
     def __init__(self, sink: SmtpSink) -> None:
         self.sink = sink
 
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        session.host_name = hostname
+        if self.sink.on_ehlo is not None:
+            self.sink.on_ehlo()
+        return responses
+
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.sink.refuse:
             with self.sink.lock:
                 self.sink.refused[address] += 1
             return "550 5.1.1 Mailbox unavailable"
+        if address in self.sink.defer:
+            with self.sink.lock:
+                self.sink.deferred[address] += 1
+            return self.sink.defer_reply
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.content)
+        delivery = {
+            "message_id": message["Message-ID"],
+            "to": list(envelope.rcpt_tos),
+            "subject": message["Subject"],
+            "message": message,
+        }
         with self.sink.lock:
-            self.sink.deliveries.append(
-                {
-                    "message_id": message["Message-ID"],
-                    "to": list(envelope.rcpt_tos),
-                    "subject": message["Subject"],
-                    "message": message,
-                }
-            )
+            self.sink.deliveries.append(delivery)
+        if self.sink.on_data is not None:
+            self.sink.on_data(delivery)  # taken: whatever happens next, it was delivered
+        if self.sink.hang_up_after.intersection(envelope.rcpt_tos):
+            server.transport.abort()  # taken, and the line drops before the client hears
         return "250 Message accepted for delivery"
 
 
@@ -131,7 +144,13 @@ class SmtpSink:
     """An SMTP server on loopback that keeps every delivery it accepts.
 
     ``deliveries`` is every accepted SMTP transaction; ``mailbox`` is what a
-    mail store shows its reader: one message per Message-ID."""
+    mail store shows its reader: one message per Message-ID. Addresses in
+    ``refuse`` get a permanent 550, those in ``defer`` a temporary
+    ``defer_reply`` (451). ``on_ehlo`` runs when a client introduces itself
+    (before any message), ``on_data`` when a message has been taken, before
+    the client hears so: a test can stop the sender at either point. A
+    message to an address in ``hang_up_after`` is taken, then the connection
+    drops before the answer."""
 
     def __init__(self) -> None:
         self.port = free_port()
@@ -139,6 +158,12 @@ class SmtpSink:
         self.deliveries: list[dict] = []
         self.refuse: set[str] = set()
         self.refused: Counter[str] = Counter()
+        self.defer: set[str] = set()
+        self.defer_reply = "451 4.3.0 Try again later"
+        self.deferred: Counter[str] = Counter()
+        self.on_ehlo: Callable[[], None] | None = None
+        self.on_data: Callable[[dict], None] | None = None
+        self.hang_up_after: set[str] = set()
         self.controller = Controller(_Handler(self), hostname="127.0.0.1", port=self.port)
         logging.getLogger("mail.log").setLevel(logging.WARNING)  # one INFO line per SMTP verb
 
@@ -166,6 +191,11 @@ class SmtpSink:
             return len(self.deliveries) - len({d["message_id"] for d in self.deliveries})
 
 
+# Every queue the project routes to (settings.CELERY_TASK_ROUTES), as the
+# Procfile's worker consumes them.
+ALL_QUEUES = "sweep,email,sms,default"
+
+
 class CeleryWorker:
     """``celery -A clinic.project worker`` (with beat embedded, -B) as its own process group."""
 
@@ -176,7 +206,7 @@ class CeleryWorker:
         self.log = workdir / f"{name}.log"
         self.process: subprocess.Popen[bytes] | None = None
 
-    def start(self, concurrency: int = 2, beat: bool = True) -> None:
+    def start(self, concurrency: int = 2, beat: bool = True, queues: str = ALL_QUEUES) -> None:
         args = [
             sys.executable,
             "-m",
@@ -187,6 +217,7 @@ class CeleryWorker:
             "--loglevel=INFO",
             f"--concurrency={concurrency}",
             f"--hostname={self.name}@%h",
+            f"--queues={queues}",
             "--without-gossip",
             "--without-mingle",
             "--without-heartbeat",

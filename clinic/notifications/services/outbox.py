@@ -185,11 +185,15 @@ def cancel_notification(*, notification: Notification, reason: str, by: User) ->
 
 @transaction.atomic
 def resend_notification(*, notification: Notification, by: User) -> Notification:
-    """Give a failed message a fresh set of attempts, due now."""
+    """Give a failed message a fresh set of attempts (and a fresh retry
+    window), due now. One marked ``maybe_delivered_at`` keeps the mark: it
+    may reach the person twice, which the admin says when resending."""
     now = timezone.now()
     changed = Notification.objects.filter(pk=notification.pk, status=Status.FAILED).update(
         status=Status.PENDING,
         attempts=0,
+        first_attempt_at=None,
+        attempt_started_at=None,
         next_attempt_at=now,
         claim_token="",
         lease_expires_at=None,

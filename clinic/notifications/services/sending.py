@@ -1,5 +1,7 @@
-"""Sending claimed rows: quiet hours, opt-outs, one conditional UPDATE per
-outcome, backoff on failure, and a lease kept alive while a chunk is sent."""
+"""Sending claimed rows: quiet hours, opt-outs, one try at a time with its
+outcome committed before the next (``outcomes``), channels left alone while
+they cannot be reached (``pauses``), and a lease kept alive while a chunk is
+sent."""
 
 from __future__ import annotations
 
@@ -8,14 +10,22 @@ import random
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import connection, models
+from django.db import DatabaseError
 from django.utils import timezone
 
 from clinic.core.models import Channel, Client, User
-from clinic.notifications import rendering
-from clinic.notifications.channels import EmailChannel, OutgoingMessage, SendError, sms_backend
+from clinic.notifications import pauses, rendering
+from clinic.notifications.channels import (
+    EmailChannel,
+    Failure,
+    OutgoingMessage,
+    SendError,
+    SmsBackend,
+    sms_backend,
+)
 from clinic.notifications.models import Notification, NotificationStatus
 from clinic.notifications.quiet_hours import quiet_until
+from clinic.notifications.services import outcomes
 from clinic.notifications.services.outbox import OPTED_OUT
 
 logger = logging.getLogger(__name__)
@@ -42,13 +52,6 @@ def _quiet_hours_end(row: Notification, now: datetime) -> datetime | None:
     return quiet_until(
         now, zone=_zone(row), start=clinic.quiet_hours_start, end=clinic.quiet_hours_end
     )
-
-
-def _backoff(attempts: int) -> timedelta:
-    base = settings.NOTIFICATIONS_RETRY_BASE_SECONDS
-    cap = settings.NOTIFICATIONS_RETRY_MAX_SECONDS
-    delay = min(cap, base * 2 ** max(0, attempts - 1))
-    return timedelta(seconds=delay * random.uniform(0.5, 1.5))
 
 
 def _address(row: Notification, recipient: Client | User) -> str:
@@ -93,29 +96,6 @@ def _build_message(row: Notification, recipient: Client | User, to: str) -> Outg
     )
 
 
-def _claimed(row_id: int, token: str) -> models.QuerySet[Notification]:
-    return Notification.objects.filter(pk=row_id, claim_token=token, status=Status.SENDING)
-
-
-def _record_failure(row: Notification, token: str, error: str, now: datetime) -> None:
-    if row.attempts >= settings.NOTIFICATIONS_MAX_ATTEMPTS:
-        changed = _claimed(row.pk, token).update(
-            status=Status.FAILED, last_error=error[:2000], lease_expires_at=None, updated_at=now
-        )
-        logger.error("notification %s failed for good: %s", row.pk, error)
-    else:
-        changed = _claimed(row.pk, token).update(
-            status=Status.PENDING,
-            last_error=error[:2000],
-            lease_expires_at=None,
-            next_attempt_at=now + _backoff(row.attempts),
-            updated_at=now,
-        )
-        logger.warning("notification %s attempt %s failed: %s", row.pk, row.attempts, error)
-    if not changed:
-        logger.warning("notification %s: claim %s was lost before recording", row.pk, token)
-
-
 class LeaseKeeper:
     """Keeps a claim's lease alive while its rows are being sent."""
 
@@ -147,15 +127,108 @@ class LeaseKeeper:
         return pk in self.held
 
 
+class _Channels:
+    """The chunk's channels, each opened on first use (one SMTP connection
+    carries the whole chunk)."""
+
+    def __init__(self) -> None:
+        self.email = EmailChannel()
+        self._sms: SmsBackend | None = None
+
+    def send(self, message: OutgoingMessage, channel: str) -> str:
+        if channel == Channel.SMS:
+            self._sms = self._sms or sms_backend()
+            return self._sms.send(message)
+        return self.email.send(message)
+
+    def close(self) -> None:
+        self.email.close()
+
+
+def _give_back(row: Notification, token: str, *, until: datetime, now: datetime) -> None:
+    """Not a try: back to pending until ``until`` (quiet hours, a paused channel)."""
+    outcomes.claimed(row.pk, token).update(
+        status=Status.PENDING,
+        next_attempt_at=until,
+        lease_expires_at=None,
+        updated_at=now,
+        **outcomes.resumed_fields(row),
+    )
+
+
+def _cancel(row: Notification, token: str, *, reason: str, now: datetime) -> None:
+    outcomes.claimed(row.pk, token).update(
+        status=Status.CANCELLED,
+        cancelled_reason=reason[:200],
+        lease_expires_at=None,
+        updated_at=now,
+        **outcomes.resumed_fields(row),
+    )
+
+
+def _send_one(row: Notification, token: str, channels: _Channels) -> bool:
+    """One row of the claim, from the checks to its outcome. True when sent."""
+    now = timezone.now()
+    paused = pauses.paused_until(row.channel, now=now)
+    if paused is not None:  # this process could not reach the channel a moment ago
+        spread = timedelta(seconds=settings.NOTIFICATIONS_CHANNEL_PAUSE_SECONDS / 2)
+        _give_back(row, token, until=paused + spread * random.random(), now=now)
+        return False
+    deferred = _quiet_hours_end(row, now)
+    if deferred is not None:  # give it back until morning
+        _give_back(row, token, until=deferred, now=now)
+        return False
+    recipient = _recipient(row)
+    if not recipient.message_opt_in:
+        _cancel(row, token, reason=OPTED_OUT, now=now)
+        return False
+    to = _address(row, recipient)
+    if not to:
+        _cancel(row, token, reason=f"No {row.get_channel_display()} address on record.", now=now)
+        return False
+    try:
+        message = _build_message(row, recipient, to)
+    except DatabaseError:
+        raise
+    except Exception as exc:  # a template or data problem: tried a few times, then failed
+        logger.exception("notification %s could not be prepared", row.pk)
+        if outcomes.start_attempt(row=row, token=token, now=now):
+            error = SendError(f"{exc.__class__.__name__}: {exc}", failure=Failure.UNKNOWN)
+            outcomes.record_failure(row=row, token=token, error=error)
+        return False
+    # The try starts here, as close to the provider as it can: marked under
+    # way, then handed over, then its outcome.
+    if not outcomes.start_attempt(row=row, token=token, now=now):
+        return False  # the claim ran out and was taken again
+    try:
+        provider_id = channels.send(message, row.channel)
+    except SendError as exc:
+        outcomes.record_failure(row=row, token=token, error=exc)
+        if exc.unreachable:
+            pauses.pause(row.channel, now=timezone.now())
+        return False
+    except DatabaseError:
+        raise
+    except Exception as exc:  # the channel failed before handing it over (a bug, bad data)
+        logger.exception("notification %s could not be handed over", row.pk)
+        error = SendError(f"{exc.__class__.__name__}: {exc}", failure=Failure.UNKNOWN)
+        outcomes.record_failure(row=row, token=token, error=error)
+        return False
+    return outcomes.record_sent(row=row, token=token, provider_id=provider_id, to=to)
+
+
 def send_claimed(*, ids: list[int], token: str) -> int:
     """Send the rows of one claim that the claim still holds; return how many
     were sent. Safe to run twice: a claim that no longer holds sends nothing.
 
     Runs outside any transaction and holds no lock while talking to the
-    outside world; each outcome is one conditional UPDATE on the claim token.
-    The lease is renewed when the task starts and whenever less than half of it
-    is left, so a live worker is never overtaken by a second claim (which could
-    send a message twice); only a worker that stops lets its lease run out.
+    outside world. Each try is counted and marked under way before the
+    provider is contacted, and its outcome committed before the next row
+    (``outcomes``). The lease is renewed when the task starts and whenever
+    less than half of it is left, so a live worker is never overtaken by a
+    second claim; only a worker that stops lets its lease run out. A database
+    error before a send propagates (the task tries again shortly, with the
+    same claim).
     """
     lease = LeaseKeeper(ids=ids, token=token)
     rows = (
@@ -163,102 +236,13 @@ def send_claimed(*, ids: list[int], token: str) -> int:
         .select_related("clinic", "client", "client__clinic", "user")
         .order_by("id")
     )
-    email = EmailChannel()
-    sms = None
+    channels = _Channels()
     sent = 0
-    relaxed = _relax_commit_durability()
     try:
         for row in rows:
             if not lease.still_holds(row.pk):
                 continue  # the claim ran out and was taken again: the new claim sends it
-            now = timezone.now()
-            claimed = _claimed(row.pk, token)
-            if row.attempts > settings.NOTIFICATIONS_MAX_ATTEMPTS:
-                # Only a row retaken after its lease ran out gets here.
-                claimed.update(
-                    status=Status.FAILED,
-                    lease_expires_at=None,
-                    updated_at=now,
-                    last_error=row.last_error or "The worker stopped while sending.",
-                )
-                continue
-            deferred = _quiet_hours_end(row, now)
-            if deferred is not None:  # not an attempt: give it back until morning
-                claimed.update(
-                    status=Status.PENDING,
-                    next_attempt_at=deferred,
-                    lease_expires_at=None,
-                    attempts=row.attempts - 1,
-                    updated_at=now,
-                )
-                continue
-            recipient = _recipient(row)
-            if not recipient.message_opt_in:
-                claimed.update(
-                    status=Status.CANCELLED,
-                    cancelled_reason=OPTED_OUT,
-                    lease_expires_at=None,
-                    updated_at=now,
-                )
-                continue
-            to = _address(row, recipient)
-            if not to:
-                claimed.update(
-                    status=Status.CANCELLED,
-                    lease_expires_at=None,
-                    updated_at=now,
-                    cancelled_reason=f"No {row.get_channel_display()} address on record.",
-                )
-                continue
-            try:
-                message = _build_message(row, recipient, to)
-                if row.channel == Channel.SMS:
-                    sms = sms or sms_backend()
-                    provider_id = sms.send(message)
-                else:
-                    provider_id = email.send(message)
-            except SendError as exc:
-                _record_failure(row, token, str(exc), now)
-                continue
-            except Exception as exc:  # a template or data problem: retried, then failed
-                logger.exception("notification %s could not be prepared", row.pk)
-                _record_failure(row, token, f"{exc.__class__.__name__}: {exc}", now)
-                continue
-            done = claimed.update(
-                status=Status.SENT,
-                provider_message_id=provider_id[:255],
-                sent_to=to,
-                sent_at=timezone.now(),
-                lease_expires_at=None,
-                last_error="",
-                updated_at=timezone.now(),
-            )
-            if done:
-                sent += 1
-            else:
-                logger.warning("notification %s sent but its claim was lost", row.pk)
+            sent += _send_one(row, token, channels)
     finally:
-        email.close()
-        if relaxed:
-            _restore_commit_durability()
+        channels.close()
     return sent
-
-
-def _relax_commit_durability() -> bool:
-    """On PostgreSQL, let this worker's outcome commits return before the WAL
-    reaches disk. Each outcome is still one committed UPDATE that the server
-    holds the moment it answers, so a worker killed at any point loses
-    nothing; only a crash of the database server itself could lose the last
-    fraction of a second of "sent" marks, and those rows would be sent again
-    with the same Message-ID or Idempotency-Key. In exchange a send no longer
-    waits for a disk flush."""
-    if connection.vendor != "postgresql":
-        return False
-    with connection.cursor() as cursor:
-        cursor.execute("SET synchronous_commit TO OFF")
-    return True
-
-
-def _restore_commit_durability() -> None:
-    with connection.cursor() as cursor:
-        cursor.execute("RESET synchronous_commit")

@@ -2,10 +2,12 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+import time_machine
 from django.core import mail
 from django.test import Client as BrowserClient
 
@@ -14,6 +16,9 @@ from clinic.notifications import rendering, services
 from clinic.notifications.channels import HttpSmsBackend, OutgoingMessage, SendError
 from clinic.notifications.models import Notification
 from tests.clinic.factories import ClientFactory
+from tests.support.processes import free_port
+
+DAYTIME = datetime(2026, 6, 2, 15, 0, tzinfo=UTC)  # 11:00 in New York: no quiet hours
 
 
 class FakeProvider(BaseHTTPRequestHandler):
@@ -22,6 +27,8 @@ class FakeProvider(BaseHTTPRequestHandler):
     received: list[dict] = []
     ids: dict[str, str] = {}
     fail_next = 0
+    answer_next: list[int] = []  # error statuses to answer, in order
+    slow_next = 0  # requests taken, then answered too late
 
     def do_POST(self):
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
@@ -31,10 +38,15 @@ class FakeProvider(BaseHTTPRequestHandler):
         if cls.fail_next:
             cls.fail_next -= 1
             return self._answer(503, {"error": "try later"})
+        if cls.answer_next:
+            return self._answer(cls.answer_next.pop(0), {"error": "refused"})
         key = self.headers["Idempotency-Key"]
         if key not in cls.ids:
             cls.ids[key] = f"SM{len(cls.ids) + 1:04d}"
             cls.received.append(body)
+        if cls.slow_next:
+            cls.slow_next -= 1
+            time.sleep(1.0)  # past the client's timeout: it never hears that it was taken
         return self._answer(201, {"id": cls.ids[key]})
 
     def _answer(self, status, payload):
@@ -52,6 +64,7 @@ class FakeProvider(BaseHTTPRequestHandler):
 @pytest.fixture
 def sms_provider(settings):
     FakeProvider.received, FakeProvider.ids, FakeProvider.fail_next = [], {}, 0
+    FakeProvider.answer_next, FakeProvider.slow_next = [], 0
     server = ThreadingHTTPServer(("127.0.0.1", 0), FakeProvider)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -78,23 +91,82 @@ def test_a_provider_error_is_a_send_error(sms_provider, settings):
         HttpSmsBackend().send(OutgoingMessage("k", "+12125550123", "hi"))
 
 
+@pytest.mark.clock
 def test_an_sms_through_the_provider_is_retried_after_a_503(sms_provider, clinic, sweep):
     person = ClientFactory(clinic=clinic, preferred_channel="sms", phone="+12125550123")
     row = services.enqueue(
         recipient=person,
         template_key="clinic_notice",
         context={"headline": "Closed", "body": "Back on Tuesday."},
-        send_after=datetime.now(UTC),
+        send_after=DAYTIME,
         idempotency_key="notice-1",
     )
     sms_provider.fail_next = 1
-    sweep()
+    with time_machine.travel(DAYTIME, tick=False):  # SMS wait out quiet hours
+        sweep(DAYTIME)
     row.refresh_from_db()
     assert row.status == "pending" and "503" in row.last_error
-    sweep(row.next_attempt_at)
+    with time_machine.travel(row.next_attempt_at, tick=False):
+        sweep(row.next_attempt_at)
     row.refresh_from_db()
     assert row.status == "sent" and row.provider_message_id == "SM0001"
     assert "Back on Tuesday." in sms_provider.received[0]["body"]
+
+
+def _enqueue_sms(clinic, key="notice-1"):
+    person = ClientFactory(clinic=clinic, preferred_channel="sms", phone="+12125550123")
+    return services.enqueue(
+        recipient=person,
+        template_key="clinic_notice",
+        context={"headline": "Closed", "body": "Back on Tuesday."},
+        send_after=DAYTIME,
+        idempotency_key=key,
+    )
+
+
+@pytest.mark.parametrize(
+    ("status", "outcome"),
+    [(400, "failed"), (404, "failed"), (422, "failed"), (401, "pending"), (429, "pending")],
+)
+def test_a_provider_refusal_fails_at_once_but_a_rate_limit_or_credentials_are_retried(
+    sms_provider, clinic, sweep, status, outcome
+):
+    row = _enqueue_sms(clinic)
+    sms_provider.answer_next = [status]
+    with time_machine.travel(DAYTIME, tick=False):
+        sweep(DAYTIME)
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == (outcome, 1)
+    assert str(status) in row.last_error and not row.maybe_delivered
+
+
+def test_an_sms_taken_but_answered_too_late_is_retried_and_the_key_keeps_it_single(
+    sms_provider, clinic, sweep, settings
+):
+    settings.SMS_HTTP_TIMEOUT = 0.3
+    row = _enqueue_sms(clinic)
+    sms_provider.slow_next = 1
+    with time_machine.travel(DAYTIME, tick=False):
+        sweep(DAYTIME)
+    row.refresh_from_db()
+    assert (row.status, row.maybe_delivered) == ("pending", True)
+    assert "did not answer" in row.last_error
+    with time_machine.travel(row.next_attempt_at, tick=False):
+        sweep(row.next_attempt_at)
+    row.refresh_from_db()
+    assert (row.status, row.attempts, row.provider_message_id) == ("sent", 2, "SM0001")
+    assert len(sms_provider.received) == 1  # the provider recognised the repeat by its key
+
+
+def test_an_unreachable_provider_is_retried(clinic, sweep, settings):
+    settings.SMS_BACKEND = "clinic.notifications.channels.HttpSmsBackend"
+    settings.SMS_HTTP_URL = f"http://127.0.0.1:{free_port()}/messages"  # nobody listens
+    row = _enqueue_sms(clinic)
+    with time_machine.travel(DAYTIME, tick=False):
+        sweep(DAYTIME)
+    row.refresh_from_db()
+    assert (row.status, row.attempts, row.maybe_delivered) == ("pending", 1, False)
+    assert "unreachable" in row.last_error
 
 
 def _unsubscribe_url(client_record) -> str:
