@@ -1,7 +1,12 @@
 """The body chart: culprit and victim muscles drawn on the front and back
 figure, each on its side, with a legend. Built with ElementTree, so the SVG is
 always well-formed XML; every muscle shape carries data-muscle, data-side and
-data-role attributes and a <title> for screen readers and tests."""
+data-role attributes and a <title> for screen readers and tests.
+
+Colours are SVG presentation attributes (fill=, stroke=), not a <style>
+element: the chart is inlined into pages whose Content-Security-Policy forbids
+inline styles, and it must look the same there, in the admin and opened on its
+own. The class names stay, so a page's stylesheet may still restyle a chart."""
 
 from __future__ import annotations
 
@@ -13,6 +18,23 @@ from clinic.core.figure import OUTLINE, VIEW_HEIGHT, VIEW_WIDTH, client_side_at_
 CULPRIT_COLOUR = "#d9480f"  # orange-red: short, pulling
 VICTIM_COLOUR = "#1c7ed6"  # blue: overstretched, painful
 SVG_NS = "http://www.w3.org/2000/svg"
+FONT = "sans-serif"
+INK = "#1f2933"
+OUTLINE_PAINT = {"fill": "#eef1f4", "stroke": "#9aa5b1", "stroke-width": "1"}
+ROLE_PAINT = {
+    "culprit": {
+        "fill": CULPRIT_COLOUR,
+        "fill-opacity": ".85",
+        "stroke": "#7c2d12",
+        "stroke-width": ".6",
+    },
+    "victim": {
+        "fill": VICTIM_COLOUR,
+        "fill-opacity": ".85",
+        "stroke": "#1e3a8a",
+        "stroke-width": ".6",
+    },
+}
 
 # slug -> (view, element, attributes at the viewer's left, at the viewer's right).
 # A midline (unsided) muscle has one shape: the right-hand attributes are None.
@@ -84,10 +106,14 @@ def _num(value: float) -> str:
     return f"{value:g}"
 
 
-def _shape(parent: ET.Element, element: str, attrs: dict[str, float], **extra: str) -> ET.Element:
+def _shape(
+    parent: ET.Element, element: str, attrs: dict[str, float], paint: dict[str, str], **extra: str
+) -> ET.Element:
     node = ET.SubElement(parent, element, {k: _num(v) for k, v in attrs.items()})
     for key, value in extra.items():
         node.set(key.replace("_", "-"), value)
+    for key, value in paint.items():
+        node.set(key, value)
     return node
 
 
@@ -108,23 +134,25 @@ def render(findings: Iterable[tuple[str, str, str]], *, title: str, names: dict[
     )
     title_node = ET.SubElement(svg, "title", {"id": "chart-title"})
     title_node.text = title
-    style = ET.SubElement(svg, "style")
-    style.text = (
-        ".outline{fill:#eef1f4;stroke:#9aa5b1;stroke-width:1}"
-        f".culprit{{fill:{CULPRIT_COLOUR};fill-opacity:.85;stroke:#7c2d12;stroke-width:.6}}"
-        f".victim{{fill:{VICTIM_COLOUR};fill-opacity:.85;stroke:#1e3a8a;stroke-width:.6}}"
-        ".caption{font:13px sans-serif;fill:#1f2933;text-anchor:middle}"
-        ".legend{font:12px sans-serif;fill:#1f2933}"
-    )
     groups = {}
     for index, view in enumerate(("front", "back")):
         group = ET.SubElement(
             svg, "g", {"transform": f"translate({index * (VIEW_WIDTH + 20)},0)", "data-view": view}
         )
         for element, attrs in OUTLINE:
-            _shape(group, element, attrs, **{"class": "outline"})
+            _shape(group, element, attrs, OUTLINE_PAINT, **{"class": "outline"})
         caption = ET.SubElement(
-            group, "text", {"x": "100", "y": str(VIEW_HEIGHT + 16), "class": "caption"}
+            group,
+            "text",
+            {
+                "x": "100",
+                "y": str(VIEW_HEIGHT + 16),
+                "class": "caption",
+                "font-family": FONT,
+                "font-size": "13",
+                "fill": INK,
+                "text-anchor": "middle",
+            },
         )
         caption.text = "Front" if view == "front" else "Back"
         groups[view] = group
@@ -148,6 +176,7 @@ def render(findings: Iterable[tuple[str, str, str]], *, title: str, names: dict[
                 groups[view],
                 element,
                 attrs,
+                ROLE_PAINT[role],
                 **{
                     "class": role,
                     "data_muscle": slug,
@@ -158,7 +187,15 @@ def render(findings: Iterable[tuple[str, str, str]], *, title: str, names: dict[
             label = ET.SubElement(node, "title")
             label.text = f"{names.get(slug, slug)}{', ' + drawn_side if drawn_side else ''}: {role}"
     legend = ET.SubElement(
-        svg, "g", {"transform": f"translate(10,{VIEW_HEIGHT + 34})", "class": "legend"}
+        svg,
+        "g",
+        {
+            "transform": f"translate(10,{VIEW_HEIGHT + 34})",
+            "class": "legend",
+            "font-family": FONT,
+            "font-size": "12",
+            "fill": INK,
+        },
     )
     for offset, (role, words) in enumerate(
         (("culprit", "Culprit: short, pulling"), ("victim", "Victim: overstretched, painful"))
@@ -167,6 +204,7 @@ def render(findings: Iterable[tuple[str, str, str]], *, title: str, names: dict[
             legend,
             "rect",
             {"x": offset * 210, "y": 0, "width": 14, "height": 14},
+            ROLE_PAINT[role],
             **{"class": role},
         )
         text = ET.SubElement(legend, "text", {"x": str(offset * 210 + 20), "y": "12"})

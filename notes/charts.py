@@ -1,5 +1,7 @@
 """The pain trend: 0-10 ratings over time (intake, each visit before and after,
-homework replies), one line, with a marker for every visit. SVG via ElementTree."""
+homework replies), one line, with a marker for every visit. SVG via ElementTree,
+coloured by presentation attributes rather than a <style> element, so the
+page's Content-Security-Policy (no inline styles) leaves it as drawn."""
 
 from __future__ import annotations
 
@@ -13,6 +15,14 @@ SOURCE_COLOURS = {
     "visit_before": "#d9480f",
     "visit_after": "#2f9e44",
     "homework": "#1c7ed6",
+}
+# What each class of mark looks like, as SVG presentation attributes.
+PAINT = {
+    "axis": {"stroke": "#9aa5b1", "stroke-width": "1"},
+    "grid": {"stroke": "#e4e7eb", "stroke-width": "1"},
+    "label": {"font-family": "sans-serif", "font-size": "11", "fill": "#52606d"},
+    "line": {"fill": "none", "stroke": "#334e68", "stroke-width": "2"},
+    "visit": {"stroke": "#9aa5b1", "stroke-width": "1", "stroke-dasharray": "4 3"},
 }
 SOURCE_NAMES = {
     "intake": "Intake form",
@@ -42,18 +52,18 @@ def render_pain_trend(
     )
     title_node = ET.SubElement(svg, "title", {"id": "trend-title"})
     title_node.text = title
-    style = ET.SubElement(svg, "style")
-    style.text = (
-        ".axis{stroke:#9aa5b1;stroke-width:1}.grid{stroke:#e4e7eb;stroke-width:1}"
-        ".label{font:11px sans-serif;fill:#52606d}.line{fill:none;stroke:#334e68;stroke-width:2}"
-        ".visit{stroke:#9aa5b1;stroke-width:1;stroke-dasharray:4 3}"
-    )
     times = [p[0] for p in points] + list(visits)
     if not times:
         empty = ET.SubElement(
             svg,
             "text",
-            {"x": str(width / 2), "y": str(height / 2), "class": "label", "text-anchor": "middle"},
+            {
+                "x": str(width / 2),
+                "y": str(height / 2),
+                "class": "label",
+                "text-anchor": "middle",
+                **PAINT["label"],
+            },
         )
         empty.text = "No pain ratings yet."
         return ET.tostring(svg, encoding="unicode")
@@ -76,6 +86,7 @@ def render_pain_trend(
                 "y1": f"{y(score):.1f}",
                 "y2": f"{y(score):.1f}",
                 "class": "grid",
+                **PAINT["grid"],
             },
         )
         label = ET.SubElement(
@@ -85,6 +96,7 @@ def render_pain_trend(
                 "x": str(left - 8),
                 "y": f"{y(score) + 4:.1f}",
                 "class": "label",
+                **PAINT["label"],
                 "text-anchor": "end",
             },
         )
@@ -98,6 +110,7 @@ def render_pain_trend(
             "y1": str(top),
             "y2": str(top + plot_h),
             "class": "axis",
+            **PAINT["axis"],
         },
     )
     for when in visits:
@@ -110,6 +123,7 @@ def render_pain_trend(
                 "y1": str(top),
                 "y2": str(top + plot_h),
                 "class": "visit",
+                **PAINT["visit"],
                 "data-visit": when.isoformat(),
             },
         )
@@ -121,6 +135,7 @@ def render_pain_trend(
             "polyline",
             {
                 "class": "line",
+                **PAINT["line"],
                 "points": " ".join(f"{x(w):.1f},{y(s):.1f}" for w, s, _ in ordered),
             },
         )
@@ -148,6 +163,7 @@ def render_pain_trend(
                 "x": f"{x(axis_time):.1f}",
                 "y": str(top + plot_h + 16),
                 "class": "label",
+                **PAINT["label"],
                 "text-anchor": anchor,
             },
         )
@@ -165,7 +181,14 @@ def render_pain_trend(
             },
         )
         text = ET.SubElement(
-            svg, "text", {"x": str(left + index * 140 + 9), "y": str(legend_y), "class": "label"}
+            svg,
+            "text",
+            {
+                "x": str(left + index * 140 + 9),
+                "y": str(legend_y),
+                "class": "label",
+                **PAINT["label"],
+            },
         )
         text.text = name
     return ET.tostring(svg, encoding="unicode")
