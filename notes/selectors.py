@@ -54,6 +54,16 @@ def get_note(note_id: int) -> SessionNote:
     return SessionNote.objects.select_related("client__clinic").get(pk=note_id)
 
 
+def lock_note(note_id: int) -> SessionNote:
+    """One note, locked until the transaction ends (homework proposals from it
+    take turns), with its client and clinic."""
+    return (
+        SessionNote.objects.select_for_update(of=("self",))
+        .select_related("client__clinic")
+        .get(pk=note_id)
+    )
+
+
 def get_latest_signed_note(client: Client) -> SessionNote | None:
     return (
         SessionNote.objects.filter(client=client, status=NoteStatus.SIGNED)

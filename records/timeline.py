@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from clinic.core.audit import record_audit_many
+from clinic.core.audit import record_audit, record_audit_many
 from clinic.core.models import AuditAction, Client, User
 from homework import selectors as homework_selectors
 from intake import selectors as intake_selectors
@@ -60,6 +60,15 @@ def build(*, client: Client, reader: User) -> dict[str, Any]:
         ).order_by("seen_at", "id")
     )
     submissions = list(intake_selectors.list_submissions_of_client(client))
+    # The timeline as a whole (pain series, culprit history, homework), then
+    # each note and form it shows.
+    record_audit(
+        actor=reader,
+        action=AuditAction.READ,
+        obj=client,
+        client=client,
+        detail={"via": "timeline"},
+    )
     if notes:
         record_audit_many(
             actor=reader,

@@ -8,8 +8,11 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
+# API tokens and password changes live in clinic.core.accounts; signing in
+# through the API issues a token with ``issue_api_token`` (re-exported here).
+from clinic.core.accounts import change_password as change_password
+from clinic.core.accounts import issue_api_token as issue_api_token
 from clinic.core.audit import record_audit
 from clinic.core.errors import InvalidInput, NotAllowed
 from clinic.core.models import (
@@ -52,6 +55,7 @@ CLINIC_FIELDS = frozenset(
         "quiet_hours_end",
         "email_in_quiet_hours",
         "therapists_see_all_clients",
+        "require_two_factor_for_staff",
         "min_booking_notice_minutes",
         "booking_horizon_days",
         "slot_granularity_minutes",
@@ -174,16 +178,6 @@ def create_therapist(
     therapist.locations.set(locations or [])
     set_user_role(user=user, role=Role.THERAPIST)
     return therapist
-
-
-def issue_api_token(*, user: User) -> Token:
-    """The user's API token, made on first use."""
-    token, _ = Token.objects.get_or_create(user=user)
-    return token
-
-
-def revoke_api_token(*, user: User) -> None:
-    Token.objects.filter(user=user).delete()
 
 
 # --- clients --------------------------------------------------------------------

@@ -6,8 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -101,12 +100,24 @@ class PlanViewSet(
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        assert page is not None
+        services.record_plan_reads(plans=page, read_by=request_user(request), via="list")
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return self._out(self.get_object())
+        plan = self.get_object()
+        services.record_plan_reads(plans=[plan], read_by=request_user(request))
+        return self._out(plan)
 
-    @extend_schema(request=s.ProposeSerializer, responses={201: s.PlanSerializer})
+    @extend_schema(
+        request=s.ProposeSerializer,
+        responses={
+            201: OpenApiResponse(s.PlanSerializer, description="A new draft from the note."),
+            200: OpenApiResponse(
+                s.PlanSerializer, description="The note already has a draft: that draft."
+            ),
+        },
+    )
     @action(detail=False, methods=["post"])
     def propose(self, request: Request) -> Response:
         data = s.ProposeSerializer(data=request.data)
@@ -114,8 +125,8 @@ class PlanViewSet(
         note = list_notes_for(request_user(request)).filter(pk=data.validated_data["note"]).first()
         if note is None:
             raise InvalidInput(fields={"note": ["No such note of yours."]})
-        plan = services.propose_plan(note=note, proposed_by=request_user(request))
-        return self._out(plan, status.HTTP_201_CREATED)
+        plan, created = services.propose_or_reuse_plan(note=note, proposed_by=request_user(request))
+        return self._out(plan, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
     @extend_schema(request=s.PlanUpdateSerializer, responses=s.PlanSerializer)
     def partial_update(self, request: Request, pk: str | None = None) -> Response:
@@ -194,12 +205,24 @@ class PlanViewSet(
     def stop(self, request: Request, pk: str | None = None) -> Response:
         return self._life(request, services.stop_plan, "stopped_by")
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(responses=s.AdherenceSerializer)
     @action(detail=True, methods=["get"])
     def adherence(self, request: Request, pk: str | None = None) -> Response:
-        return Response(selectors.get_adherence(self.get_object()))
+        plan = self.get_object()
+        services.record_plan_reads(plans=[plan], read_by=request_user(request), via="adherence")
+        return Response(s.AdherenceSerializer(selectors.get_adherence(plan)).data)
 
-    @extend_schema(request=s.ReplySerializer, responses={201: s.ReplyResultSerializer})
+    @extend_schema(
+        request=s.ReplySerializer,
+        responses={
+            201: OpenApiResponse(s.ReplyResultSerializer, description="Recorded."),
+            200: OpenApiResponse(
+                s.ReplyResultSerializer,
+                description="Already recorded (the same reply again, or the session's first "
+                "answer stands): `recorded` is false.",
+            ),
+        },
+    )
     @action(detail=True, methods=["post"])
     def replies(self, request: Request, pk: str | None = None) -> Response:
         """A client app's reply: done, skipped, or pain today (0-10)."""

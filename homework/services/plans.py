@@ -1,12 +1,13 @@
-"""Building, checking and publishing homework plans."""
+"""Editing, checking and publishing homework plans (proposing one from a note
+is ``proposals``)."""
 
 from __future__ import annotations
 
-from datetime import time, timedelta
+from datetime import date, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from clinic.core.audit import record_audit
@@ -16,35 +17,11 @@ from clinic.core.selectors import has_client_relationship
 from clinic.core.services import full_clean_or_400
 from clinic.notifications import services as notifications
 from homework.errors import PlanNotEditable
-from homework.models import (
-    AreaPriority,
-    DosingProfile,
-    Exercise,
-    ExerciseKind,
-    HomeworkPlan,
-    PlanItem,
-    PlanStatus,
-)
-from homework.schedule import default_days
+from homework.models import Exercise, HomeworkPlan, PlanItem, PlanStatus
 from homework.services.links import plan_page_url
 from homework.services.reminders import materialize_reminders
-from homework.services.safety import (
-    check_item_safety,
-    client_contraindications,
-    latest_victims,
-    safety_warnings,
-)
-from homework.services.setup import DEFAULT_AREA_ORDER, ensure_homework_setup
-from notes import selectors as notes_selectors
-from notes.models import FindingRole, SessionNote
+from homework.services.safety import check_item_safety
 
-# Kinds that treat a short culprit (strengthening it is not the treatment).
-TREATS_CULPRITS = (
-    ExerciseKind.STRETCH,
-    ExerciseKind.FOAM_ROLLING,
-    ExerciseKind.TRIGGER_POINT,
-    ExerciseKind.MOBILITY,
-)
 LIVE = (PlanStatus.DRAFT, PlanStatus.ACTIVE, PlanStatus.PAUSED)
 
 
@@ -62,91 +39,6 @@ def _editable(plan: HomeworkPlan, by: User) -> HomeworkPlan:
     _therapist_for(by, plan.client)
     if plan.status not in LIVE:
         raise PlanNotEditable()
-    return plan
-
-
-# --- proposing ---------------------------------------------------------------------------------
-
-
-def _area_rank(clinic_id: int) -> dict[str, int]:
-    ranks = dict(AreaPriority.objects.filter(clinic_id=clinic_id).values_list("area", "rank"))
-    return ranks or {area: i for i, area in enumerate(DEFAULT_AREA_ORDER, start=1)}
-
-
-@transaction.atomic
-def propose_plan(*, note: SessionNote, proposed_by: User) -> HomeworkPlan:
-    """A draft plan from a signed note: exercises whose primary targets are the
-    note's culprit muscles, on their sides, ordered by the clinic's area
-    priority, with the clinic's dose. Nothing that stretches a recorded victim
-    or that the intake contraindicates is proposed."""
-    note = notes_selectors.get_note(note.pk)
-    therapist = _therapist_for(proposed_by, note.client)
-    if not note.is_signed:
-        raise Conflict("Sign the note first: the plan is built from its findings.")
-    clinic = note.client.clinic
-    ensure_homework_setup(clinic)
-    culprits = notes_selectors.list_muscles_by_role(note, FindingRole.CULPRIT)
-    if not culprits:
-        raise Conflict("The note records no culprit muscles to build a plan from.")
-    victims = latest_victims(note.client)
-    contraindications = client_contraindications(note.client)
-    exercises = (
-        Exercise.objects.filter(
-            active=True,
-            kind__in=TREATS_CULPRITS,
-            targets__primary=True,
-            targets__muscle_id__in=list(culprits),
-        )
-        .filter(Q(clinic__isnull=True) | Q(clinic_id=clinic.pk))
-        .distinct()
-        .prefetch_related("targets__muscle")
-    )
-    ranks = _area_rank(clinic.pk)
-    chosen: list[tuple[int, str, Exercise, str, int]] = []
-    for exercise in exercises:
-        primary = [t for t in exercise.targets.all() if t.primary and t.muscle_id in culprits]
-        sides = set().union(*(culprits[t.muscle_id] for t in primary))
-        one_side = exercise.sided and len(sides) == 1 and next(iter(sides)) in ("left", "right")
-        side = next(iter(sides)) if one_side else "both"
-        victim, contra = safety_warnings(
-            exercise, side, victims=victims, contraindications=contraindications
-        )
-        if victim or contra:
-            continue
-        chosen.append(
-            (ranks.get(exercise.area, 99), exercise.name, exercise, side, primary[0].muscle_id)
-        )
-    chosen.sort(key=lambda c: (c[0], c[1]))
-    default_profile = DosingProfile.objects.filter(clinic=clinic, is_default=True).first()
-    per_week = (
-        default_profile.sessions_per_week if default_profile else clinic.default_sessions_per_week
-    )
-    today = timezone.localdate()
-    plan = HomeworkPlan.objects.create(
-        clinic=clinic,
-        client=note.client,
-        therapist=therapist,
-        source_note=note,
-        dosing_profile=default_profile,
-        days_of_week=default_days(per_week),
-        time_of_day=time(18, 0),
-        zone_name=note.client.zone_name,
-        start_date=today + timedelta(days=1),
-        end_date=today + timedelta(days=28),
-    )
-    PlanItem.objects.bulk_create(
-        PlanItem(
-            plan=plan, exercise=exercise, order=(i + 1) * 10, side=side, for_culprit_id=culprit_id
-        )
-        for i, (_, _, exercise, side, culprit_id) in enumerate(chosen)
-    )
-    record_audit(
-        actor=proposed_by,
-        action=AuditAction.CREATE,
-        obj=plan,
-        client=note.client,
-        detail={"proposed_from_note": note.pk, "items": len(chosen)},
-    )
     return plan
 
 
@@ -295,10 +187,36 @@ def update_plan(*, plan: HomeworkPlan, changed_by: User, **changes: Any) -> Home
 # --- life of a plan -------------------------------------------------------------------------------
 
 
+# A plan may start a few days back (from the visit it follows, say); one that
+# started longer ago would count every past session as missed from day one.
+MAX_BACKDATED_START = timedelta(days=7)
+
+
+def _day(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _stale_dates(plan: HomeworkPlan) -> dict[str, list[str]]:
+    """Dates that make no sense to publish today, in the client's own zone."""
+    today = timezone.now().astimezone(ZoneInfo(plan.client.zone_name)).date()
+    if plan.end_date is not None and plan.end_date < today:
+        return {"end_date": [f"This plan ended on {_day(plan.end_date)}: move the end date."]}
+    if plan.start_date is not None and plan.start_date < today - MAX_BACKDATED_START:
+        return {
+            "start_date": [
+                f"This plan would have started on {_day(plan.start_date)}, more than "
+                f"{MAX_BACKDATED_START.days} days ago: move the start date to today or later."
+            ]
+        }
+    return {}
+
+
 @transaction.atomic
 def publish_plan(*, plan: HomeworkPlan, published_by: User) -> HomeworkPlan:
     """Start the plan: it replaces the client's previous one, the client gets a
-    message with their plan page, and reminders are scheduled."""
+    message with their plan page, and reminders are scheduled. A plan whose
+    end date has passed, or that would start more than a week back, is refused
+    (400 naming the date) rather than published with sessions already missed."""
     plan = _editable(plan, published_by)
     if plan.status != PlanStatus.DRAFT:
         raise Conflict("Only a draft is published.")
@@ -307,6 +225,7 @@ def publish_plan(*, plan: HomeworkPlan, published_by: User) -> HomeworkPlan:
         problems["items"] = ["Add at least one exercise."]
     if not plan.days_of_week or plan.time_of_day is None or plan.start_date is None:
         problems["schedule"] = ["Set the days, the time of day and the start date."]
+    problems.update(_stale_dates(plan))
     if problems:
         raise InvalidInput(fields=problems)
     now = timezone.now()

@@ -147,7 +147,8 @@ class NoteViewSet(
         )
         return Response(s.FindingSerializer(finding).data)
 
-    @extend_schema(request=s.LinkSerializer, responses={201: s.LinkSerializer})
+    @extend_schema(methods=["POST"], request=s.LinkSerializer, responses={201: s.LinkSerializer})
+    @extend_schema(methods=["DELETE"], request=s.LinkSerializer, responses={204: None})
     @action(detail=True, methods=["post", "delete"])
     def links(self, request: Request, pk: str | None = None) -> Response:
         note = self.get_object()
@@ -217,7 +218,9 @@ class NoteViewSet(
     @extend_schema(responses=s.IntegritySerializer)
     @action(detail=True, methods=["get"])
     def verify(self, request: Request, pk: str | None = None) -> Response:
-        result = services.verify_note_integrity(self.get_object())
+        note = self.get_object()
+        services.record_note_read(note=note, read_by=request_user(request), via="integrity check")
+        result = services.verify_note_integrity(note)
         return Response({"ok": result.ok, "stored": result.stored, "computed": result.computed})
 
     @extend_schema(responses={(200, "image/svg+xml"): OpenApiTypes.STR})
@@ -262,6 +265,7 @@ class ClientBodyChartView(ClientChartView):
             raise InvalidInput(fields={"visits": ["Give a whole number."]}) from exc
         if not 1 <= visits <= 100:
             raise InvalidInput(fields={"visits": ["Between 1 and 100."]})
+        services.record_chart_read(client=client, read_by=request_user(request), via="body chart")
         return _svg(
             clinical_charts.client_body_chart(
                 client=client, reader=request_user(request), visits=visits
@@ -270,19 +274,26 @@ class ClientBodyChartView(ClientChartView):
 
 
 class PainTrendView(ClientChartView):
+    """The client's pain ratings over time, with their signed visits marked."""
+
     @extend_schema(responses={(200, "image/svg+xml"): OpenApiTypes.STR})
     def get(self, request: Request, client_id: int) -> HttpResponse:
         client = self.client(request, client_id)
+        services.record_chart_read(client=client, read_by=request_user(request), via="pain trend")
         return _svg(clinical_charts.pain_trend(client=client))
 
 
 class CulpritHistoryView(ClientChartView):
     """Each culprit muscle and side: the visits it was found at and its tension."""
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(responses=s.CulpritHistorySerializer(many=True))
     def get(self, request: Request, client_id: int) -> Response:
         client = self.client(request, client_id)
-        return Response(selectors.list_culprit_history(client))
+        services.record_chart_read(
+            client=client, read_by=request_user(request), via="culprit history"
+        )
+        history = selectors.list_culprit_history(client)
+        return Response(s.CulpritHistorySerializer(history, many=True).data)
 
 
 class TemplateViewSet(

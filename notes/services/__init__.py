@@ -19,6 +19,7 @@ from notes.services.prefill import (
     prefill_subjective,
     register_subjective_source,
 )
+from notes.services.reads import record_chart_read
 from notes.services.signing import (
     Integrity,
     add_addendum,
@@ -44,6 +45,7 @@ __all__ = [
     "link_tug_of_war",
     "note_content",
     "prefill_subjective",
+    "record_chart_read",
     "record_note_read",
     "register_subjective_source",
     "remove_finding",

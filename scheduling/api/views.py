@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from clinic.core.api.base import ScopedQuerysetMixin, request_user
+from clinic.core.api.filters import AwareDateTimeFilter, ClinicFilterSet
 from clinic.core.api.permissions import ALL_ROLES, DESK, STAFF, RolePolicy
 from clinic.core.errors import InvalidInput, NotAllowed
 from clinic.core.models import Role
@@ -108,9 +109,9 @@ class SlotsView(APIView):
         )
 
 
-class AppointmentFilter(django_filters.FilterSet):
-    starts_after = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="gte")
-    starts_before = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="lt")
+class AppointmentFilter(ClinicFilterSet):
+    starts_after = AwareDateTimeFilter(field_name="starts_at", lookup_expr="gte")
+    starts_before = AwareDateTimeFilter(field_name="starts_at", lookup_expr="lt")
     status = django_filters.MultipleChoiceFilter(choices=AppointmentStatus.choices)
 
     class Meta:

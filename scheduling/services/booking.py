@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -32,6 +33,9 @@ from scheduling.models import (
     Service,
 )
 from scheduling.services.messages import enqueue_booking_messages
+from scheduling.slots import BusyTimes, free_starts
+
+CLIENT_BUSY = "The client already has an appointment at that time."
 
 
 def booking_blockers(client: Client) -> list[str]:
@@ -86,10 +90,13 @@ def _check_slot(
     location: Location,
     starts_at: datetime,
     as_client: bool,
+    client: Client | None = None,
     exclude_appointment_id: int | None = None,
 ) -> selectors.Slot:
     """The requested start must be one the slot search offers (working hours,
-    closures, buffers, notice and horizon for clients) for this therapist."""
+    closures, buffers, notice and horizon for clients) for this therapist.
+    A start that is held by someone (the therapist's, a room's or the client's
+    own booking) is a lost race, 409; one that was never bookable is a 400."""
     if timezone.is_naive(starts_at):
         raise InvalidInput(fields={"starts_at": ["Give a time with its UTC offset."]})
     clinic = location.clinic
@@ -115,21 +122,67 @@ def _check_slot(
         if slot.starts_at == starts_at:
             return slot
     # Not offered: because someone holds the time (a lost race: 409), or because
-    # it was never bookable (outside hours, closed, no room: 400).
-    block_start = starts_at - timedelta(minutes=service.buffer_before_minutes)
-    block_end = starts_at + duration + timedelta(minutes=service.buffer_after_minutes)
-    holders = Appointment.objects.filter(
-        therapist=therapist,
-        status__in=ACTIVE_STATUSES,
-        block_start__lt=block_end,
-        block_end__gt=block_start,
-    )
-    if exclude_appointment_id is not None:
-        holders = holders.exclude(pk=exclude_appointment_id)
-    if holders.exists():
+    # it was never bookable (outside hours, off the grid, closed, no room: 400).
+    # The difference is whether the start would be offered if nobody held any
+    # time: the therapist's, the rooms' and the client's bookings set aside.
+    if _offered_when_nobody_holds_time(
+        service=service, therapist=therapist, location=location, starts_at=starts_at
+    ):
+        if client is not None and _client_holds(
+            client, starts_at, duration, exclude_appointment_id
+        ):
+            raise SlotTaken(CLIENT_BUSY)
         raise SlotTaken()
     why = "This time is not free for this therapist and service."
     raise SlotNotOffered(why, fields={"starts_at": [why]})
+
+
+def _client_holds(
+    client: Client, starts_at: datetime, duration: timedelta, exclude_appointment_id: int | None
+) -> bool:
+    """The client has an active visit overlapping this one (the client constraint's rule)."""
+    visits = Appointment.objects.filter(
+        client=client,
+        status__in=ACTIVE_STATUSES,
+        starts_at__lt=starts_at + duration,
+        ends_at__gt=starts_at,
+    )
+    if exclude_appointment_id is not None:
+        visits = visits.exclude(pk=exclude_appointment_id)
+    return visits.exists()
+
+
+def _offered_when_nobody_holds_time(
+    *, service: Service, therapist: Therapist, location: Location, starts_at: datetime
+) -> bool:
+    """Whether the slot search would offer this start on an empty calendar: it is
+    inside the therapist's hours here, on the clinic's grid, and a room of the
+    kind the service needs exists (notice and horizon are checked before)."""
+    if (
+        service.room_kind
+        and not Room.objects.filter(location=location, kind=service.room_kind, active=True).exists()
+    ):
+        return False
+    zone = ZoneInfo(location.timezone)
+    day = starts_at.astimezone(zone).date()
+    working = selectors.list_working_intervals(
+        therapist_ids=[therapist.pk],
+        location=location,
+        first_day=day - timedelta(days=1),
+        last_day=day + timedelta(days=1),
+    )[therapist.pk]
+    duration = timedelta(minutes=service.duration_minutes)
+    starts = free_starts(
+        working=working,
+        busy=BusyTimes([]),
+        duration=duration,
+        buffer_before=timedelta(minutes=service.buffer_before_minutes),
+        buffer_after=timedelta(minutes=service.buffer_after_minutes),
+        step=timedelta(minutes=location.clinic.slot_granularity_minutes),
+        not_before=starts_at - timedelta(seconds=1),
+        not_after=starts_at + duration,
+    )
+    return starts_at in starts
 
 
 def _overlap_exists(appointment: Appointment) -> str | None:
@@ -152,7 +205,7 @@ def _overlap_exists(appointment: Appointment) -> str | None:
 def _insert(appointment: Appointment) -> Appointment:
     which = _overlap_exists(appointment)
     if which == "client":
-        raise SlotTaken("The client already has an appointment at that time.")
+        raise SlotTaken(CLIENT_BUSY)
     if which:
         raise SlotTaken()
     try:
@@ -161,7 +214,7 @@ def _insert(appointment: Appointment) -> Appointment:
     except IntegrityError as exc:
         constraint = violated_constraint(exc)
         if constraint == CLIENT_OVERLAP:
-            raise SlotTaken("The client already has an appointment at that time.") from exc
+            raise SlotTaken(CLIENT_BUSY) from exc
         if constraint in OVERLAP_CONSTRAINTS:
             raise SlotTaken() from exc
         raise
@@ -214,6 +267,7 @@ def book_appointment(
         location=location,
         starts_at=starts_at,
         as_client=as_client,
+        client=client,
     )
     if room is None and slot.room_id is not None:
         room = Room.objects.get(pk=slot.room_id)

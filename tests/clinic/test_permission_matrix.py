@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import pytest
 
+from clinic.core.accounts import issue_api_token
 from clinic.core.models import Muscle
-from tests.clinic.factories import ClientFactory, ClinicFactory, UserFactory
+from tests.clinic.factories import PASSWORD, ClientFactory, ClinicFactory, UserFactory
 from tests.conftest import PERSONAS
 
 # (name, method, url template, body, {persona: expected status})
@@ -18,6 +19,21 @@ EVERYONE = {A: 401, C: 200, OC: 200, T: 200, OT: 200, FD: 200, OW: 200}
 OWNER_ONLY_WRITE = {A: 401, C: 403, OC: 403, T: 403, OT: 403, FD: 403}
 
 MATRIX = [
+    (
+        "sign in",
+        "post",
+        "/api/v1/auth/token/",
+        {"username": "frontdesk", "password": PASSWORD},
+        {A: 200, C: 200, OC: 200, T: 200, OT: 200, FD: 200, OW: 200},
+    ),
+    ("my signed-in devices", "get", "/api/v1/auth/tokens/", None, EVERYONE),
+    (
+        "revoke the owner's token",
+        "delete",
+        "/api/v1/auth/tokens/{token}/",
+        None,
+        {A: 401, C: 404, OC: 404, T: 404, OT: 404, FD: 404, OW: 204},
+    ),
     ("me", "get", "/api/v1/me/", None, EVERYONE),
     ("clinic read", "get", "/api/v1/clinic/", None, EVERYONE),
     (
@@ -123,6 +139,7 @@ def everyone(
         "client": client_record.pk,
         "therapist": therapist_profile.pk,
         "muscle": Muscle.objects.get(slug="psoas-major").pk,
+        "token": issue_api_token(user=owner).token.pk,
     }
 
 

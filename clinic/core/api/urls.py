@@ -11,6 +11,7 @@ router.register("therapists", views.TherapistViewSet, basename="therapist")
 router.register("locations", views.LocationViewSet, basename="location")
 router.register("muscles", views.MuscleViewSet, basename="muscle")
 router.register("audit-events", views.AuditEventViewSet, basename="audit-event")
+router.register("auth/tokens", views.ApiTokenViewSet, basename="api-token")
 
 urlpatterns = [
     path("auth/token/", views.LoginView.as_view(), name="auth-token"),

@@ -6,21 +6,21 @@ from typing import Any
 
 from django.contrib.auth import authenticate
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
-from rest_framework.authentication import TokenAuthentication
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from clinic.core import selectors, services
+from clinic.core import accounts, selectors, services
+from clinic.core.api.authentication import ApiTokenAuthentication
 from clinic.core.api.base import ScopedQuerysetMixin, request_user
 from clinic.core.api.errors import error_body
 from clinic.core.api.filters import AuditEventFilter, ClientFilter, MuscleFilter
 from clinic.core.api.permissions import ALL_ROLES, DESK, OWNER, RolePolicy
 from clinic.core.api.serializers import (
+    ApiTokenSerializer,
     AuditEventSerializer,
     ClientInputSerializer,
     ClientSerializer,
@@ -34,31 +34,55 @@ from clinic.core.api.serializers import (
     TherapistSerializer,
     TokenSerializer,
 )
+from clinic.core.api.throttling import LoginRateThrottle
 from clinic.core.errors import InvalidInput
-from clinic.core.models import AuditEvent, Client, Location, Muscle, Role, Therapist, User
+from clinic.core.models import (
+    ApiToken,
+    AuditEvent,
+    Client,
+    Location,
+    Muscle,
+    Role,
+    Therapist,
+    User,
+)
+from clinic.core.two_factor.sign_in import check_second_factor
 
 
 class LoginView(APIView):
-    """Exchange a username and password for an API token.
+    """Exchange a username and password (and, for staff who have one, a code
+    from their authenticator app) for an API token for this device.
 
-    Throttled per address, and a username that fails too often from one address
-    is locked out for a while (django-axes).
+    Each sign-in gets a token of its own, valid for ``API_TOKEN_DAYS``.
+    Throttled per client address; a username that fails too often from one
+    address, with a wrong password or a wrong code, is locked out for a while
+    (django-axes).
     """
 
     authentication_classes: list[type] = []
     permission_classes: list[type] = []
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [LoginRateThrottle]
     throttle_scope = "login"
 
-    @extend_schema(request=LoginSerializer, responses={200: TokenSerializer})
+    @extend_schema(
+        request=LoginSerializer,
+        responses={
+            200: TokenSerializer,
+            403: OpenApiResponse(
+                description=(
+                    "`second_factor_setup_required`: the clinic asks its staff for a second "
+                    "factor and this person has not set one up yet (on the staff pages)."
+                )
+            ),
+        },
+    )
     def post(self, request: Request) -> Response:
         data = LoginSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        values = data.validated_data
         django_request = request._request
         user = authenticate(
-            django_request,
-            username=data.validated_data["username"],
-            password=data.validated_data["password"],
+            django_request, username=values["username"], password=values["password"]
         )
         # A locked-out username gets None here; AxesMiddleware then answers 429.
         if user is None or not user.is_active:
@@ -67,19 +91,57 @@ class LoginView(APIView):
                 fields={"password": ["The username or password is not right."]},
             )
         assert isinstance(user, User)
-        token = services.issue_api_token(user=user)
-        return Response({"token": token.key, "user": MeSerializer(user).data})
+        second_factor = check_second_factor(
+            django_request,
+            user=user,
+            username=values["username"],
+            otp=values.get("otp", ""),
+            recovery_code=values.get("recovery_code", ""),
+        )
+        issued = accounts.issue_api_token(
+            user=user,
+            device=accounts.device_label(
+                given=values.get("device", ""),
+                user_agent=request.META.get("HTTP_USER_AGENT", ""),
+            ),
+            second_factor=second_factor,
+        )
+        body: dict[str, object] = {"token": issued.key, "expiry": issued.expiry, "user": user}
+        return Response(TokenSerializer(body).data)
 
     @extend_schema(request=None, responses={204: None})
     def delete(self, request: Request) -> Response:
-        """Sign out: the caller's token stops working."""
-        found = TokenAuthentication().authenticate(request)
+        """Sign out of this device: only the token of this request stops working."""
+        found = ApiTokenAuthentication().authenticate(request)
         if found is None:
             return Response(
                 error_body(status_code=401, code="not_authenticated", message="Not signed in."),
                 status=status.HTTP_401_UNAUTHORIZED,
             )
-        services.revoke_api_token(user=found[0])
+        accounts.revoke_api_token(token=found[1])
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ApiTokenViewSet(
+    ScopedQuerysetMixin[ApiToken],
+    mixins.ListModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet[ApiToken],
+):
+    """The caller's signed-in devices (API tokens); revoking one signs that
+    device out. Someone else's token is never found (404)."""
+
+    model = ApiToken
+    permission_classes = [RolePolicy]
+    roles = {"list": ALL_ROLES, "destroy": ALL_ROLES}
+    serializer_class = ApiTokenSerializer
+    filter_backends: list[type] = []
+
+    def scoped_queryset(self, user: User) -> QuerySet[ApiToken]:
+        return accounts.list_api_tokens_for(user)
+
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        accounts.revoke_api_token(token=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
