@@ -4,12 +4,17 @@ page a reminder's links open.
 
 A reply is recorded by the tap on the page's button (a POST), not by opening
 the link: e-mail security scanners open every link in a message and would
-otherwise record both "done" and "skipped"."""
+otherwise record both "done" and "skipped".
+
+Links expire (homework/services/links.py): an expired one gets a kind page
+saying how to get a new plan (410); a reply link of a stopped or replaced plan
+says the plan has ended and records nothing (410)."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -18,6 +23,7 @@ from homework import selectors, services
 from homework.dosing import effective_dose
 from homework.models import DosingProfile, HomeworkPlan, PlanStatus, ReplyKind
 from homework.schedule import scheduled_dates
+from homework.services.links import LinkState, plan_link_state, plan_page_url, read_reply_link
 
 
 def _plan(plan_id: int, client_id: int) -> HomeworkPlan | None:
@@ -31,6 +37,34 @@ def _plan(plan_id: int, client_id: int) -> HomeworkPlan | None:
     )
 
 
+def _newer_plan_url(plan: HomeworkPlan) -> str:
+    """The page of the plan that replaced ``plan``, while that one runs."""
+    if plan.status != PlanStatus.SUPERSEDED:
+        return ""
+    newer = (
+        HomeworkPlan.objects.filter(
+            client_id=plan.client_id, status__in=(PlanStatus.ACTIVE, PlanStatus.PAUSED)
+        )
+        .order_by("-published_at", "-id")
+        .first()
+    )
+    return plan_page_url(newer) if newer is not None else ""
+
+
+def _link_problem(request: HttpRequest, plan: HomeworkPlan, problem: str) -> HttpResponse:
+    return render(
+        request,
+        "homework/link_problem.html",
+        {
+            "problem": problem,
+            "plan": plan,
+            "clinic": plan.clinic,
+            "newer_plan_url": _newer_plan_url(plan) if problem == LinkState.ENDED else "",
+        },
+        status=410,
+    )
+
+
 @csrf_exempt  # the signed token in the address is the authority
 @require_http_methods(["GET", "POST"])
 def plan_page(request: HttpRequest, token: str) -> HttpResponse:
@@ -38,6 +72,8 @@ def plan_page(request: HttpRequest, token: str) -> HttpResponse:
     plan = _plan(*found) if found else None
     if plan is None:
         return render(request, "homework/link_problem.html", {"problem": "invalid"}, status=404)
+    if plan_link_state(plan, now=timezone.now()) == LinkState.EXPIRED:
+        return _link_problem(request, plan, "expired")
     today = selectors.get_plan_today(plan)
     is_session_day = bool(scheduled_dates(plan, today, today))
     message = ""
@@ -88,6 +124,7 @@ def plan_page(request: HttpRequest, token: str) -> HttpResponse:
             "is_session_day": is_session_day,
             "active": plan.status == PlanStatus.ACTIVE,
             "message": message,
+            "newer_plan_url": _newer_plan_url(plan),
         },
     )
 
@@ -95,10 +132,14 @@ def plan_page(request: HttpRequest, token: str) -> HttpResponse:
 @csrf_exempt  # the signed token in the address is the authority
 @require_http_methods(["GET", "POST"])
 def reply_page(request: HttpRequest, token: str) -> HttpResponse:
-    link = services.read_reply_token(token)
+    state, link = read_reply_link(token)
     plan = _plan(link.plan_id, link.client_id) if link else None
     if link is None or plan is None:
         return render(request, "homework/link_problem.html", {"problem": "invalid"}, status=404)
+    if state == LinkState.OK:
+        state = plan_link_state(plan, now=timezone.now())
+    if state != LinkState.OK:
+        return _link_problem(request, plan, state)
     context = {"plan": plan, "clinic": plan.clinic, "day": link.day, "kind": link.kind}
     if request.method == "POST":
         score = request.POST.get("pain_score")

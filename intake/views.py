@@ -29,11 +29,11 @@ def intake_page(request: HttpRequest, token: str) -> HttpResponse:
             "intake/thanks.html",
             {"clinic": clinic, "submission": submission, "again": True},
         )
-    if check.state == "expired":
+    if check.state in ("expired", "replaced"):
         return render(
             request,
             "intake/link_problem.html",
-            {"problem": "expired", "clinic": clinic},
+            {"problem": check.state, "clinic": clinic},
             status=410,
         )
     questions = list(invitation.questionnaire.questions.all())
@@ -43,11 +43,12 @@ def intake_page(request: HttpRequest, token: str) -> HttpResponse:
             submission = services.submit_questionnaire(
                 invitation=invitation, cleaned=form.cleaned_data, ip_address=client_ip(request)
             )
-        except Conflict:
+        except Conflict:  # the link expired or was replaced while the form was open
+            problem = services.check_token(token).state
             return render(
                 request,
                 "intake/link_problem.html",
-                {"problem": "expired", "clinic": clinic},
+                {"problem": "replaced" if problem == "replaced" else "expired", "clinic": clinic},
                 status=410,
             )
         return render(

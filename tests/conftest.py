@@ -32,6 +32,12 @@ from tests.support.processes import (
     worker_env,
 )
 
+# CLINIC_TEST_NOW runs every test from a chosen instant (tests/support/clock.py);
+# the browser plugin says once when Chromium is missing (tests/support/browser.py);
+# a transactional test's emptied tables are refilled for the next test
+# (tests/support/flushes.py).
+pytest_plugins = ["tests.support.clock", "tests.support.browser", "tests.support.flushes"]
+
 PERSONAS = [
     "anonymous",
     "client",

@@ -19,7 +19,9 @@ from pathlib import Path
 import django_stubs_ext
 import environ
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Queue
 
 # Lets Django's generic classes be subscripted at run time (ModelAdmin[Client]).
 django_stubs_ext.monkeypatch()
@@ -94,11 +96,15 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "rest_framework",
-    "rest_framework.authtoken",
+    # Two-factor sign-in for staff: authenticator apps and recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "csp",
     # Ours, lowest layer first (see ARCHITECTURE.md): each may import those above it
     # in this list, never those below.
     "clinic.core",
@@ -113,11 +119,20 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "clinic.core.middleware.RequestIdMiddleware",
+    # Before anything reads the body: 413 past CLINIC_MAX_BODY_BYTES, 400 for NUL.
+    "clinic.core.api.middleware.BodyLimitMiddleware",
+    "clinic.core.api.middleware.NulByteMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy header on every response (policy below).
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session passed the second step.
+    "django_otp.middleware.OTPMiddleware",
+    # Staff who need a second step (or must set one up) reach nothing else first.
+    "clinic.core.two_factor.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into a 429 page.
@@ -142,6 +157,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # {{ CSP_NONCE }}: the request's nonce, for the rare inline <script>.
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -174,6 +191,42 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 AXES_LOCKOUT_CALLABLE = "clinic.project.handlers.lockout"
+# Counts live in the database, so a sign-in never depends on the cache (Redis).
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+# The same client address as throttling and the audit trail (clinic/core/net.py).
+AXES_CLIENT_IP_CALLABLE = "clinic.core.net.client_address"
+# Never written to the attempts table: what was typed as a code.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code", "otp", "recovery_code"]
+
+# How many reverse proxies in front of the app append to X-Forwarded-For. 0 (the
+# default): the header is ignored and the connecting address is the client's.
+# Set it only when the app cannot be reached except through those proxies.
+CLINIC_TRUSTED_PROXIES = env.int("CLINIC_TRUSTED_PROXIES", default=0)
+if CLINIC_TRUSTED_PROXIES < 0:
+    raise ImproperlyConfigured("CLINIC_TRUSTED_PROXIES must be 0 or a positive number.")
+
+# Sessions live in the database: pages keep working when the cache is down.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# Two-factor sign-in (django-otp): the name an authenticator app shows beside
+# the code, and how long the second step may follow the password (seconds).
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Clinic")
+CLINIC_TWO_FACTOR_STEP_SECONDS = env.int("CLINIC_TWO_FACTOR_STEP_SECONDS", default=600)
+
+# API tokens: one per signed-in device (clinic.ApiToken), each valid for
+# API_TOKEN_DAYS from sign-in (a fixed expiry, not extended by use); a user's
+# oldest tokens go when they hold more than API_TOKENS_PER_USER. The tokens are
+# django-rest-knox's (random, SHA-512 digest stored, REST_KNOX below) but the
+# model is ours: "knox" is not an installed app, because its migrations create
+# its own token table even when KNOX_TOKEN_MODEL swaps it out, and that unused
+# table's foreign key to users stops PostgreSQL from flushing the user table.
+API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=30)
+API_TOKENS_PER_USER = env.int("API_TOKENS_PER_USER", default=20)
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=API_TOKEN_DAYS),
+    "AUTO_REFRESH": False,
+    "AUTH_HEADER_PREFIX": "Token",
+}
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
@@ -197,24 +250,54 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- REST API -------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        # Per-device tokens; a session counts only once its second step is done.
+        "clinic.core.api.authentication.ApiTokenAuthentication",
+        "clinic.core.api.authentication.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "clinic.core.api.pagination.StandardPagination",
     "PAGE_SIZE": 50,
+    # Bodies: JSON no deeper than CLINIC_MAX_JSON_DEPTH, no NUL characters.
+    "DEFAULT_PARSER_CLASSES": [
+        "clinic.core.api.parsers.JSONParser",
+        "clinic.core.api.parsers.FormParser",
+        "clinic.core.api.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        # django-filter, with the input policy for ids, dates and datetimes.
+        "clinic.core.api.filters.ClinicFilterBackend",
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # drf-spectacular's, describing times of day and blankable URLs as they are.
+    "DEFAULT_SCHEMA_CLASS": "clinic.core.api.schema.ClinicAutoSchema",
     "EXCEPTION_HANDLER": "clinic.core.api.errors.exception_handler",
+    # Keyed by the client address of clinic/core/net.py (never a raw header).
+    "DEFAULT_THROTTLE_CLASSES": [
+        "clinic.core.api.throttling.AnonRateThrottle",
+        "clinic.core.api.throttling.UserRateThrottle",
+    ],
     "DEFAULT_THROTTLE_RATES": {
         "login": env.str("LOGIN_THROTTLE_RATE", default="20/min"),
+        "anon": env.str("API_ANON_THROTTLE_RATE", default="120/min") or None,
+        "user": env.str("API_USER_THROTTLE_RATE", default="1200/min") or None,
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+
+# --- Request bodies -------------------------------------------------------
+# A body larger than this (1 MiB) is refused with 413 before it is read (JSON,
+# forms); the longest text field (a 10,000-character note section) fits many times.
+CLINIC_MAX_BODY_BYTES = env.int("CLINIC_MAX_BODY_BYTES", default=1_048_576)
+# Larger limits for some paths, longest prefix first to match, e.g. document
+# uploads: {"/api/v1/documents/": 20_000_000}.
+CLINIC_BODY_LIMITS: dict[str, int] = {}
+# JSON nested deeper than this is refused with 400 (no form of ours needs 8).
+CLINIC_MAX_JSON_DEPTH = 32
+# Django's own limits on what it parses from a form (files excepted).
+DATA_UPLOAD_MAX_MEMORY_SIZE = CLINIC_MAX_BODY_BYTES
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Clinic practice-management API",
@@ -229,6 +312,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Every 4xx each operation can answer, in the project's error shape
+    # (clinic/core/api/schema.py); tests/test_api_contract.py holds the API to it.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "clinic.core.api.schema.document_errors",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "AppointmentStatusEnum": "scheduling.models.AppointmentStatus",
         "WaitlistStatusEnum": "scheduling.models.WaitlistStatus",
@@ -245,14 +334,24 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Cache ----------------------------------------------------------------
-# Throttling and the login lockout count in the cache: a shared Redis cache in
-# production, so every web process sees the same counts.
+# The API's rate limits count in the cache: a shared Redis cache in production,
+# so every web process sees the same counts. Redis fails open
+# (clinic/core/cache.py): while it is unreachable each process counts on its
+# own, logs it, and /healthz says "degraded"; nothing that must survive lives
+# there (sessions and the sign-in lockout are in the database).
 CACHE_URL = env.str("CACHE_URL", default="")
-CACHES = {
-    "default": env.cache_url_config(CACHE_URL)
-    if CACHE_URL
-    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-}
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "clinic.core.cache.FailOpenRedisCache",
+            "LOCATION": CACHE_URL,
+            "OPTIONS": {"RETRY_SECONDS": env.float("CACHE_RETRY_SECONDS", default=30.0)},
+        }
+    }
+elif CACHE_URL:
+    CACHES = {"default": env.cache_url_config(CACHE_URL)}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- Celery ---------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
@@ -275,7 +374,17 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
-CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
+# One queue per kind of work, so a channel whose provider hangs holds up only
+# its own queue: the outbox sweep, e-mail sends, SMS sends, and everything
+# else. A worker started without -Q consumes all four (`make run` starts one);
+# production runs a worker per queue (README, Production).
+CELERY_TASK_QUEUES = [Queue("sweep"), Queue("email"), Queue("sms"), Queue("default")]
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES = {
+    "clinic.notifications.dispatch_due": {"queue": "sweep"},
+    "clinic.notifications.send_email": {"queue": "email"},
+    "clinic.notifications.send_sms": {"queue": "sms"},
+}
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # --- Notifications (the outbox) ----------------------------------------------
@@ -284,12 +393,29 @@ NOTIFICATIONS_BATCH_SIZE = env.int("NOTIFICATIONS_BATCH_SIZE", default=500)
 NOTIFICATIONS_TASK_CHUNK = env.int("NOTIFICATIONS_TASK_CHUNK", default=25)
 # A claimed row not finished within the lease is taken again; keep it well
 # above the longest send (EMAIL_TIMEOUT, SMS_HTTP_TIMEOUT) so a slow worker is
-# never overtaken by a second one.
+# never overtaken by a second one. (A send task that loses the database tries
+# again within seconds with the same claim; the lease is for a worker that died.)
 NOTIFICATIONS_LEASE_SECONDS = env.int("NOTIFICATIONS_LEASE_SECONDS", default=300)
+# Transient failures (unreachable, timed out, "try later") are retried with
+# exponential backoff from RETRY_BASE, capped at RETRY_MAX, for RETRY_WINDOW
+# from the first try; a permanent refusal fails at once; an error we cannot
+# classify (a template or data problem) gets MAX_ATTEMPTS tries.
 NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=6)
 NOTIFICATIONS_RETRY_BASE_SECONDS = env.float("NOTIFICATIONS_RETRY_BASE_SECONDS", default=60.0)
 NOTIFICATIONS_RETRY_MAX_SECONDS = env.float("NOTIFICATIONS_RETRY_MAX_SECONDS", default=3600.0)
+NOTIFICATIONS_RETRY_WINDOW_SECONDS = env.float(
+    "NOTIFICATIONS_RETRY_WINDOW_SECONDS", default=24 * 3600.0
+)
+# After a channel cannot be reached, a worker process leaves it alone this long
+# (its rows wait, uncounted) instead of waiting out a timeout per message.
+NOTIFICATIONS_CHANNEL_PAUSE_SECONDS = env.float("NOTIFICATIONS_CHANNEL_PAUSE_SECONDS", default=30.0)
+# How long a worker keeps trying to record the outcome of a message it has
+# handed over while the database is unreachable (sending it again otherwise).
+NOTIFICATIONS_OUTCOME_RETRY_SECONDS = env.float("NOTIFICATIONS_OUTCOME_RETRY_SECONDS", default=30.0)
 CLINIC_BASE_URL = env.str("CLINIC_BASE_URL", default="http://127.0.0.1:8000")
+# Homework plan and reply links stop working this many days after the plan's
+# last day, or after it was stopped or replaced (homework/services/links.py).
+HOMEWORK_LINK_GRACE_DAYS = env.int("HOMEWORK_LINK_GRACE_DAYS", default=14)
 
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Claims due outbox rows and hands them to send tasks; the outbox row's
@@ -316,7 +442,9 @@ else:
     )
     EMAIL_FILE_PATH = VAR_DIR / "mail"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="clinic@clinic.localhost")
-EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+# Seconds for each wait on the SMTP server (connect, each answer): a server that
+# accepts and never answers costs one timeout, then the channel pauses.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 
 # --- SMS ----------------------------------------------------------------------
 SMS_BACKEND = env.str("SMS_BACKEND", default="clinic.notifications.channels.FileSmsBackend")
@@ -343,6 +471,29 @@ if PRODUCTION:
     # Submitting a domain to the browsers' HSTS preload list binds every
     # subdomain for years: a decision for the clinic, not a default of ours.
     SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
+# --- Content-Security-Policy (django-csp 4) ---------------------------------
+# Strict: scripts and styles come only from our own static files; no inline
+# style attributes, no 'unsafe-inline', no 'unsafe-eval'. A page that truly
+# needs an inline <script> (only the API docs, whose start-up script carries
+# the schema URL and the CSRF token) marks it nonce="{{ CSP_NONCE }}"; the
+# nonce appears in the header only on responses that used it. img-src allows
+# data: URIs (CSS icons, the sign-in QR code); our SVG charts are inline
+# elements styled by presentation attributes, so they need no exception.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
 
 # --- Logging --------------------------------------------------------------
 LOGGING = {

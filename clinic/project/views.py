@@ -5,10 +5,12 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.core.cache import caches
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from clinic.core.cache import FailOpenRedisCache
 from clinic.project.celery import app as celery_app
 
 logger = logging.getLogger(__name__)
@@ -36,14 +38,36 @@ def _check_broker() -> dict[str, Any]:
     return {"ok": True, "url": broker}
 
 
+def _check_cache() -> dict[str, Any]:
+    cache = caches["default"]
+    if isinstance(cache, FailOpenRedisCache):
+        result = cache.check()
+        if not result["ok"]:
+            logger.warning("health check: cache unreachable: %s", result.get("error"))
+        return result
+    try:
+        cache.set("healthz", "ok", 10)
+        ok = cache.get("healthz") == "ok"
+    except Exception as exc:
+        logger.warning("health check: cache unreachable: %s", exc)
+        return {"ok": False, "error": exc.__class__.__name__}
+    return {"ok": ok, "backend": cache.__class__.__name__}
+
+
 def healthz(request: HttpRequest) -> JsonResponse:
-    """200 when the database and the broker answer, 503 naming what does not."""
-    checks = {"database": _check_database(), "broker": _check_broker()}
-    healthy = all(c["ok"] for c in checks.values())
-    return JsonResponse(
-        {"status": "ok" if healthy else "unavailable", "checks": checks},
-        status=200 if healthy else 503,
-    )
+    """503 "unavailable" when the database or the broker does not answer: this
+    instance cannot do its work. A cache that does not answer makes it 200
+    "degraded": sign-in and every page keep working (rate limits count per
+    process until it is back), so a load balancer must not take it out."""
+    checks = {"database": _check_database(), "broker": _check_broker(), "cache": _check_cache()}
+    essential = checks["database"]["ok"] and checks["broker"]["ok"]
+    if not essential:
+        state = "unavailable"
+    elif not checks["cache"]["ok"]:
+        state = "degraded"
+    else:
+        state = "ok"
+    return JsonResponse({"status": state, "checks": checks}, status=200 if essential else 503)
 
 
 def home(request: HttpRequest) -> HttpResponse:

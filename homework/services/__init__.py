@@ -5,7 +5,6 @@ from homework.services.links import plan_token, read_plan_token, read_reply_toke
 from homework.services.plans import (
     add_item,
     pause_plan,
-    propose_plan,
     publish_plan,
     remove_item,
     reorder_items,
@@ -14,6 +13,8 @@ from homework.services.plans import (
     update_item,
     update_plan,
 )
+from homework.services.proposals import propose_or_reuse_plan, propose_plan
+from homework.services.reads import record_plan_reads
 from homework.services.reminders import materialize_due, materialize_reminders
 from homework.services.replies import record_reply
 from homework.services.safety import check_item_safety
@@ -30,10 +31,12 @@ __all__ = [
     "materialize_reminders",
     "pause_plan",
     "plan_token",
+    "propose_or_reuse_plan",
     "propose_plan",
     "publish_plan",
     "read_plan_token",
     "read_reply_token",
+    "record_plan_reads",
     "record_reply",
     "remove_item",
     "reorder_items",

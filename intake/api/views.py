@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -32,6 +32,10 @@ def _serializer_for(role: str) -> Any:
     return s.SubmissionSerializer
 
 
+@extend_schema_view(
+    list=extend_schema(responses=s.TherapistSubmissionSerializer(many=True)),
+    retrieve=extend_schema(responses=s.TherapistSubmissionSerializer),
+)
 class SubmissionViewSet(ScopedQuerysetMixin[Submission], viewsets.ReadOnlyModelViewSet[Submission]):
     """Completed forms. Therapists and the owner read the answers and the rule
     suggestions; the front desk sees completion and the red-flag badge only;
@@ -128,6 +132,7 @@ class OutcomesView(APIView):
     @extend_schema(responses=s.OutcomesSerializer)
     def get(self, request: Request, client_id: int) -> Response:
         client = _client_for(request, client_id)
+        services.record_outcomes_read(client=client, read_by=request_user(request))
         return Response(
             {
                 "pain": s.PainPointSerializer(selectors.list_pain_ratings(client), many=True).data,

@@ -8,6 +8,7 @@ directly, never this package."""
 
 from intake.services.links import TokenCheck, check_token, invitation_token, send_intake_link
 from intake.services.outcomes import ODI_BANDS, odi_score, record_pain
+from intake.services.reads import record_outcomes_read
 from intake.services.rules import evaluate_rules
 from intake.services.setup import (
     create_new_version,
@@ -28,6 +29,7 @@ __all__ = [
     "evaluate_rules",
     "invitation_token",
     "odi_score",
+    "record_outcomes_read",
     "record_pain",
     "send_intake_link",
     "submit_questionnaire",

@@ -1,5 +1,9 @@
 """Links to a questionnaire: the signed token in the link, what a token is good
-for, and sending a link through the outbox."""
+for, and sending a link through the outbox.
+
+Only the newest link of each kind (the intake form, the Oswestry
+questionnaire) works: sending a new one revokes the client's unused older ones
+of that kind, in the same transaction, and those then say they were replaced."""
 
 from __future__ import annotations
 
@@ -25,7 +29,7 @@ def invitation_token(invitation: IntakeInvitation) -> str:
 
 @dataclass(frozen=True)
 class TokenCheck:
-    state: str  # "ok", "invalid", "expired" or "used"
+    state: str  # "ok", "invalid", "expired", "replaced" or "used"
     invitation: IntakeInvitation | None = None
 
 
@@ -44,6 +48,8 @@ def check_token(token: str) -> TokenCheck:
         return TokenCheck("invalid")
     if invitation.used_at is not None:
         return TokenCheck("used", invitation)
+    if invitation.revoked_at is not None:
+        return TokenCheck("replaced", invitation)
     if invitation.is_expired:
         return TokenCheck("expired", invitation)
     return TokenCheck("ok", invitation)
@@ -58,7 +64,8 @@ def send_intake_link(
     corrects: Submission | None = None,
 ) -> IntakeInvitation:
     """Send (or send again) a questionnaire link through the outbox. ``sent_by``
-    is None when booking sends it automatically."""
+    is None when booking sends it automatically. The client's unused older
+    links to the same kind of questionnaire stop working (they are revoked)."""
     if sent_by is not None and sent_by.role not in (Role.OWNER, Role.FRONT_DESK, Role.THERAPIST):
         raise NotAllowed()
     if corrects is not None and corrects.client_id != client.pk:
@@ -66,11 +73,18 @@ def send_intake_link(
     clinic = client.clinic
     questionnaire = current_questionnaire(clinic, kind)
     now = timezone.now()
+    revoked = IntakeInvitation.objects.filter(
+        client=client,
+        questionnaire__kind=kind,
+        used_at__isnull=True,
+        revoked_at__isnull=True,
+    ).update(revoked_at=now)
     invitation = IntakeInvitation.objects.create(
         client=client,
         questionnaire=questionnaire,
         sent_by=sent_by,
         corrects=corrects,
+        created_at=now,
         expires_at=now + timedelta(days=clinic.intake_link_valid_days),
     )
     url = rendering.absolute_url(f"/intake/{invitation_token(invitation)}/")
@@ -92,6 +106,6 @@ def send_intake_link(
         action=AuditAction.CREATE,
         obj=invitation,
         client=client,
-        detail={"kind": kind},
+        detail={"kind": kind, "revoked_older_links": revoked},
     )
     return invitation

@@ -41,6 +41,8 @@ def submit_questionnaire(
     )
     if invitation.used_at is not None:
         return Submission.objects.get(invitation=invitation)
+    if invitation.revoked_at is not None:
+        raise Conflict("A newer link to this form was sent; this one no longer works.")
     if invitation.is_expired:
         raise Conflict("This link has expired.")
     questions = list(invitation.questionnaire.questions.all())

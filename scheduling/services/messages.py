@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -34,6 +34,20 @@ def appointment_context(appointment: Appointment) -> dict[str, Any]:
     }
 
 
+def reminder_time(*, starts_at: datetime, lead_hours: int, zone: ZoneInfo) -> datetime:
+    """When a visit's reminder goes, ``lead_hours`` before ``starts_at``.
+
+    A lead of whole days keeps the wall time in the location's zone: a 24-hour
+    reminder for a 10:00 visit goes at 10:00 the day before, so across a DST
+    change it is 23 or 25 real hours ahead (a wall time the change skips comes
+    out an hour later, as clocks show it). Any other lead is an exact duration."""
+    if lead_hours % 24:
+        return starts_at - timedelta(hours=lead_hours)
+    local = starts_at.astimezone(zone)
+    day = local.date() - timedelta(days=lead_hours // 24)
+    return datetime.combine(day, local.timetz().replace(tzinfo=zone, fold=0)).astimezone(UTC)
+
+
 def _ics(appointment: Appointment) -> list[dict[str, str]]:
     return [
         {
@@ -61,7 +75,11 @@ def enqueue_booking_messages(appointment: Appointment) -> None:
         about=appointment,
         attachments=_ics(appointment),
     )
-    remind_at = appointment.starts_at - timedelta(hours=appointment.clinic.reminder_lead_hours)
+    remind_at = reminder_time(
+        starts_at=appointment.starts_at,
+        lead_hours=appointment.clinic.reminder_lead_hours,
+        zone=ZoneInfo(appointment.location.timezone),
+    )
     if remind_at > now:
         notifications.enqueue(
             recipient=client,

@@ -22,7 +22,7 @@ def _snapshot() -> str:
         "clinic.therapist",
         "clinic.client",
         "auth.group",
-        "authtoken",
+        "clinic.apitoken",
         stdout=out,
         indent=1,
     )

@@ -14,6 +14,8 @@ from homework.errors import ContraindicatedExercise, VictimMuscleStretch
 from homework.models import DosingProfile, Exercise, HomeworkPlan
 from tests.intake.helpers import submit_intake
 
+pytestmark = pytest.mark.clock  # schedules, reminders at local times, DST
+
 
 def _items(plan):
     return [(i.exercise.slug, i.side, i.exercise.area) for i in plan.items.order_by("order")]

@@ -16,6 +16,8 @@ from intake.models import PainRating
 from notes import services as notes
 from tests.conftest import PERSONAS
 
+pytestmark = pytest.mark.clock  # replies are for dates; links expire
+
 MONDAY_EVENING = datetime(2026, 6, 1, 23, tzinfo=UTC)  # 19:00 in New York
 
 
@@ -101,7 +103,8 @@ def test_a_link_for_another_client_or_an_expired_one_is_refused_kindly(live_plan
     token = services.reply_token(live_plan, date(2026, 6, 1), "done")
     with time_machine.travel(MONDAY_EVENING + timedelta(days=30), tick=False):
         late = BrowserClient().post(f"/homework/reply/{token}/")
-    assert late.status_code == 404
+    # Too old (three weeks): a kind "expired" page, no longer "does not work".
+    assert late.status_code == 410 and b"This link has expired" in late.content
     assert not HomeworkReply.objects.exists()
 
 
@@ -112,7 +115,9 @@ def test_the_plan_page_lists_todays_exercises_with_dose_and_a_done_button(live_p
         page = browser.get(path)
         html = page.content.decode()
         assert page.status_code == 200 and "Half-kneeling hip flexor stretch" in html
-        assert "hold 60 s, each side" in html and "@media print" in html
+        # The print rules live in the static stylesheet (strict CSP: no inline
+        # styles); tests/test_csp_browser.py prints the page to prove them.
+        assert "hold 60 s, each side" in html and "/static/homework/homework.css" in html
         item = live_plan.items.order_by("order").first()
         browser.post(path, {"exercise": item.exercise_id})
         assert "Done today ✓" in browser.get(path).content.decode()

@@ -152,6 +152,7 @@ def test_submitting_twice_keeps_one_submission(client_record, front_desk):
     assert Submission.objects.get().nrs_now == 6
 
 
+@pytest.mark.clock
 def test_an_expired_or_forged_link_gets_a_kind_page(client_record, front_desk, clinic):
     invitation = services.send_intake_link(client=client_record, sent_by=front_desk)
     later = timezone.now() + timedelta(days=clinic.intake_link_valid_days, minutes=1)

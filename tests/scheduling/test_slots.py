@@ -43,6 +43,7 @@ def utc(*args: int) -> datetime:
         (BERLIN, date(2026, 10, 25), utc(2026, 10, 25, 8), utc(2026, 10, 25, 16)),
     ],
 )
+@pytest.mark.clock
 def test_nine_to_five_is_eight_real_hours_even_on_switch_days(zone, day, start_utc, end_utc):
     iv = wall_interval(day, time(9), time(17), zone)
     assert (iv.start, iv.end) == (start_utc, end_utc)
@@ -58,6 +59,7 @@ def test_nine_to_five_is_eight_real_hours_even_on_switch_days(zone, day, start_u
         (BERLIN, date(2026, 10, 25)),
     ],
 )
+@pytest.mark.clock
 def test_switch_day_slots_have_no_missing_or_phantom_hour(zone, day):
     rule = WeeklyRule(day.weekday(), time(9), time(17), date(2026, 1, 1))
     working = working_intervals(
@@ -138,6 +140,7 @@ def test_buffers_keep_the_gap_around_other_visits():
     assert [s.strftime("%H:%M") for s in starts] == ["09:00", "09:15", "09:30"]
 
 
+@pytest.mark.clock
 def test_notice_and_horizon_cut_the_list():
     working = [Interval(utc(2026, 6, 1, 9), utc(2026, 6, 1, 12))]
     starts = free_starts(
