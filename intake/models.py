@@ -8,11 +8,16 @@ badges read; the clinic words and orders them, and adds free questions.
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
+from django.core.files.storage import Storage, storages
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+
+from clinic.core.validators import validate_sane_date
 
 
 class QuestionnaireKind(models.TextChoices):
@@ -79,6 +84,8 @@ class MapsTo(models.TextChoices):
     PHONE = "phone", "Phone"
     EMERGENCY_NAME = "emergency_contact_name", "Emergency contact name"
     EMERGENCY_PHONE = "emergency_contact_phone", "Emergency contact phone"
+    DATE_OF_BIRTH = "date_of_birth", "Date of birth (for the red-flag screen)"
+    NEW_PAIN = "new_pain", "The pain is new (for the red-flag screen)"
     CONSENT_TREATMENT = "consent_treatment", "Consent to treatment"
     CONSENT_PRIVACY = "consent_privacy", "Consent to the privacy notice"
     SIGNATURE = "signature", "Signature"
@@ -228,6 +235,9 @@ class RegionMatch(models.TextChoices):
     ALL = "all", "All of these regions"
 
 
+SOURCE_NOTE_MAX_LENGTH = 300
+
+
 class CulpritRule(models.Model):
     """The clinic's working hypothesis: where it hurts and what brings it on
     point at candidate culprit muscles elsewhere, with the reason in the
@@ -250,6 +260,12 @@ class CulpritRule(models.Model):
     )
     reason = models.TextField(
         max_length=1000, help_text="Why, in the clinic's words, shown to the therapist."
+    )
+    source_note = models.TextField(
+        max_length=SOURCE_NOTE_MAX_LENGTH,
+        blank=True,
+        help_text="Where the rule comes from (an article, an anatomy reference, the clinic's "
+        "own experience); shown with every suggestion it makes.",
     )
 
     class Meta:
@@ -323,3 +339,112 @@ class PainRating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.score}/10 ({self.get_source_display()})"
+
+
+# --- Client documents and red-flag clearance --------------------------------------------------
+
+
+class DocumentKind(models.TextChoices):
+    CLEARANCE_LETTER = "clearance_letter", "Clearance letter"
+    IMAGING_REPORT = "imaging_report", "Imaging report"
+    REFERRAL_LETTER = "referral_letter", "Referral letter"
+    OTHER = "other", "Other"
+
+
+def documents_storage() -> Storage:
+    """The storage of client documents: ``STORAGES["documents"]`` (local files
+    under MEDIA_ROOT in the embedded default, any django-storages backend in
+    production). Never served from a public URL: only through the API."""
+    return storages["documents"]
+
+
+def document_path(instance: ClientDocument, filename: str) -> str:
+    """A name that says nothing of the client or the file's own name."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"documents/{instance.clinic_id}/{uuid.uuid4().hex}.{extension}"
+
+
+class ClientDocument(models.Model):
+    """A letter or report on a client's record (a clearance letter, an imaging
+    report, a referral letter). Clinical content: read only by those who read
+    the client's notes, every read audited, never deleted."""
+
+    clinic = models.ForeignKey("clinic.Clinic", on_delete=models.PROTECT, related_name="+")
+    client = models.ForeignKey("clinic.Client", on_delete=models.PROTECT, related_name="documents")
+    kind = models.CharField(max_length=20, choices=DocumentKind.choices)
+    title = models.CharField(max_length=200)
+    file = models.FileField(storage=documents_storage, upload_to=document_path, max_length=255)
+    original_name = models.CharField(max_length=200, blank=True)
+    content_type = models.CharField(max_length=50, help_text="Found from the file's content.")
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+        indexes = [models.Index(fields=["client", "uploaded_at"], name="document_client_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.title}"
+
+
+class ClearanceStatus(models.TextChoices):
+    REFERRED = "referred", "Referred, not yet cleared"
+    CLEARED = "cleared", "Seen by a doctor and cleared"
+
+
+class Clearance(models.Model):
+    """One step of a client's red-flag clearance, never edited: the newest
+    says where the client stands. A red-flagged intake form opens a referral
+    by itself (``submission``, no ``recorded_by``); a therapist or the owner
+    records that a doctor cleared the client (or refers them again)."""
+
+    client = models.ForeignKey("clinic.Client", on_delete=models.PROTECT, related_name="clearances")
+    status = models.CharField(max_length=10, choices=ClearanceStatus.choices)
+    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Blank: opened by a red-flagged intake form.",
+    )
+    submission = models.ForeignKey(
+        Submission,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The red-flagged intake form that opened this referral.",
+    )
+    clinician_name = models.CharField(
+        max_length=200, blank=True, help_text="The doctor who cleared the client."
+    )
+    cleared_on = models.DateField(null=True, blank=True, validators=[validate_sane_date])
+    note = models.TextField(max_length=2000, blank=True)
+    document = models.ForeignKey(
+        ClientDocument, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+        indexes = [models.Index(fields=["client", "recorded_at"], name="clearance_client_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission"],
+                condition=Q(submission__isnull=False),
+                name="clearance_once_per_submission",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="cleared")
+                | (Q(cleared_on__isnull=False) & ~Q(clinician_name="")),
+                name="clearance_cleared_names_who_and_when",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} ({self.client})"

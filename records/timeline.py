@@ -99,6 +99,33 @@ def build(*, client: Client, reader: User) -> dict[str, Any]:
         "pain": pain,
         "culprits": selectors.list_culprit_history(client),
         "homework": _homework(client),
+        "clearance": _clearance(client),
+    }
+
+
+def _clearance(client: Client) -> dict[str, Any]:
+    """Where the client stands with red flags, and how they got there."""
+    state = intake_selectors.get_clearance_state(client)
+    return {
+        "state": state.state,
+        "since": state.since,
+        "history": [
+            {
+                "status": record.status,
+                "recorded_at": record.recorded_at,
+                "recorded_by": (
+                    (record.recorded_by.get_full_name() or record.recorded_by.username)
+                    if record.recorded_by is not None
+                    else ""
+                ),
+                "automatic": record.recorded_by_id is None,
+                "clinician_name": record.clinician_name,
+                "cleared_on": record.cleared_on,
+                "note": record.note,
+                "document": record.document_id,
+            }
+            for record in intake_selectors.list_clearances_of_client(client)[:20]
+        ],
     }
 
 

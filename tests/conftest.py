@@ -58,6 +58,8 @@ def _fast_passwords(settings) -> None:
 @pytest.fixture(autouse=True)
 def _isolated_var_dir(settings, tmp_path) -> None:
     settings.EMAIL_FILE_PATH = tmp_path / "mail"
+    # Uploaded client documents go to this test's own directory, never var/media.
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture(autouse=True)

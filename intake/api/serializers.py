@@ -1,15 +1,33 @@
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
-from clinic.core.api.fields import ClinicModelSerializer, IdField
-from intake.models import CulpritSuggestion, PainRating, QuestionnaireKind, Submission
+from clinic.core.api.fields import ClinicModelSerializer, IdField, SaneDateField
+from intake.models import (
+    Clearance,
+    ClearanceStatus,
+    ClientDocument,
+    CulpritSuggestion,
+    DocumentKind,
+    PainRating,
+    QuestionnaireKind,
+    Submission,
+)
+from intake.selectors import NO_CLEARANCE
 
 
 class SuggestionSerializer(ClinicModelSerializer[CulpritSuggestion]):
     muscle_slug = serializers.CharField(source="muscle.slug", read_only=True)
     muscle_name = serializers.CharField(source="muscle.name", read_only=True)
     shown_as = serializers.SerializerMethodField()
+    source_note = serializers.CharField(
+        source="rule.source_note",
+        read_only=True,
+        default="",
+        help_text="Where the rule comes from (blank when its rule has since been deleted).",
+    )
 
     class Meta:
         model = CulpritSuggestion
@@ -22,6 +40,7 @@ class SuggestionSerializer(ClinicModelSerializer[CulpritSuggestion]):
             "rule",
             "rule_name",
             "reason",
+            "source_note",
             "matched_regions",
             "matched_triggers",
             "shown_as",
@@ -120,3 +139,101 @@ class OdiPointSerializer(ClinicModelSerializer[Submission]):
 class OutcomesSerializer(serializers.Serializer[None]):
     pain = PainPointSerializer(many=True)
     odi = OdiPointSerializer(many=True)
+
+
+# --- clearance ----------------------------------------------------------------------------------
+
+
+class ClearanceRecordSerializer(ClinicModelSerializer[Clearance]):
+    recorded_by_name = serializers.SerializerMethodField()
+    automatic = serializers.SerializerMethodField(
+        help_text="True when a red-flagged intake form opened the referral by itself."
+    )
+
+    class Meta:
+        model = Clearance
+        fields = [
+            "id",
+            "status",
+            "recorded_at",
+            "recorded_by",
+            "recorded_by_name",
+            "automatic",
+            "submission",
+            "clinician_name",
+            "cleared_on",
+            "note",
+            "document",
+        ]
+
+    def get_recorded_by_name(self, record: Clearance) -> str:
+        user = record.recorded_by
+        return (user.get_full_name() or user.username) if user is not None else ""
+
+    def get_automatic(self, record: Clearance) -> bool:
+        return record.recorded_by_id is None
+
+
+class ClearanceSerializer(serializers.Serializer[Any]):
+    """A client's clearance: the state for every member of staff; who cleared
+    them, the notes and the history only for those who read clinical records."""
+
+    client = serializers.IntegerField()
+    state = serializers.ChoiceField(
+        choices=[NO_CLEARANCE, *ClearanceStatus.values],
+        help_text="none: nothing asks for a doctor; referred: referred, not yet cleared; "
+        "cleared: seen by a doctor and cleared.",
+    )
+    since = serializers.DateTimeField(allow_null=True)
+    current = ClearanceRecordSerializer(allow_null=True)
+    history = ClearanceRecordSerializer(many=True, help_text="Newest first.")
+
+    class Meta:
+        role_dependent_fields = ("current", "history")
+
+
+class ClearanceInputSerializer(serializers.Serializer[None]):
+    status = serializers.ChoiceField(choices=ClearanceStatus.choices)
+    clinician_name = serializers.CharField(max_length=200, allow_blank=True, default="")
+    cleared_on = SaneDateField(required=False, allow_null=True, default=None)
+    note = serializers.CharField(max_length=2000, allow_blank=True, default="")
+    document = IdField(
+        required=False, allow_null=True, default=None, help_text="A document of this client."
+    )
+
+
+# --- documents ----------------------------------------------------------------------------------
+
+
+class DocumentSerializer(ClinicModelSerializer[ClientDocument]):
+    uploaded_by_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ClientDocument
+        fields = [
+            "id",
+            "client",
+            "kind",
+            "title",
+            "original_name",
+            "content_type",
+            "size",
+            "uploaded_by",
+            "uploaded_by_name",
+            "uploaded_at",
+        ]
+
+    def get_uploaded_by_name(self, document: ClientDocument) -> str:
+        user = document.uploaded_by
+        return user.get_full_name() or user.username
+
+
+class DocumentUploadSerializer(serializers.Serializer[None]):
+    file = serializers.FileField(
+        max_length=200,
+        allow_empty_file=False,
+        help_text="A PDF, JPEG, PNG or HEIC file of at most CLINIC_DOCUMENT_MAX_BYTES "
+        "(10 MB by default), recognised by its content.",
+    )
+    kind = serializers.ChoiceField(choices=DocumentKind.choices)
+    title = serializers.CharField(max_length=200)

@@ -44,6 +44,23 @@ class TimelineHomeworkSerializer(serializers.Serializer[Any]):
     alerts = TimelineAlertSerializer(many=True)
 
 
+class TimelineClearanceRecordSerializer(serializers.Serializer[Any]):
+    status = serializers.ChoiceField(choices=["referred", "cleared"])
+    recorded_at = serializers.DateTimeField()
+    recorded_by = serializers.CharField(help_text="Blank when an intake form opened it.")
+    automatic = serializers.BooleanField()
+    clinician_name = serializers.CharField()
+    cleared_on = serializers.DateField(allow_null=True)
+    note = serializers.CharField()
+    document = serializers.IntegerField(allow_null=True)
+
+
+class TimelineClearanceSerializer(serializers.Serializer[Any]):
+    state = serializers.ChoiceField(choices=["none", "referred", "cleared"])
+    since = serializers.DateTimeField(allow_null=True)
+    history = TimelineClearanceRecordSerializer(many=True, help_text="Newest first (20 at most).")
+
+
 class TimelineSerializer(serializers.Serializer[Any]):
     client = TimelineClientSerializer()
     items = TimelineItemSerializer(many=True, help_text="Oldest first.")
@@ -51,4 +68,7 @@ class TimelineSerializer(serializers.Serializer[Any]):
     culprits = CulpritHistorySerializer(many=True)
     homework = TimelineHomeworkSerializer(
         allow_null=True, help_text="The live plan's adherence and recent alerts, if any."
+    )
+    clearance = TimelineClearanceSerializer(
+        help_text="Red-flag clearance: referred to a doctor and not yet cleared, or cleared."
     )

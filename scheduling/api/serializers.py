@@ -209,6 +209,9 @@ class DayAppointmentSerializer(ClinicModelSerializer[Appointment]):
     starts_at_local = serializers.SerializerMethodField()
     intake_status = serializers.SerializerMethodField()
     red_flag = serializers.SerializerMethodField()
+    clearance = serializers.SerializerMethodField(
+        help_text="Red-flag clearance: none, referred (not yet cleared) or cleared."
+    )
 
     class Meta:
         model = Appointment
@@ -230,6 +233,7 @@ class DayAppointmentSerializer(ClinicModelSerializer[Appointment]):
             "front_desk_notes",
             "intake_status",
             "red_flag",
+            "clearance",
         ]
 
     def get_room_name(self, appointment: Appointment) -> str:
@@ -247,6 +251,9 @@ class DayAppointmentSerializer(ClinicModelSerializer[Appointment]):
 
     def get_red_flag(self, appointment: Appointment) -> bool:
         return bool(self._badge(appointment).get("red_flag", False))
+
+    def get_clearance(self, appointment: Appointment) -> str:
+        return str(self._badge(appointment).get("clearance", "none"))
 
 
 class OverrideSerializer(ClinicModelSerializer[AvailabilityOverride]):

@@ -12,6 +12,7 @@ Under /api/ the answers use the API's error shape; elsewhere a plain page.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -28,11 +29,20 @@ class BodyTooLarge(RequestDataTooBig):
     """A body without a Content-Length went past the limit while being read."""
 
 
+def _prefix_matches(path: str, prefix: str) -> bool:
+    """``path`` starts with ``prefix``, where a ``*`` in the prefix stands for
+    one whole segment (``/api/v1/clients/*/documents/``)."""
+    if "*" not in prefix:
+        return path.startswith(prefix)
+    pattern = "[^/]+".join(re.escape(part) for part in prefix.split("*"))
+    return re.match(pattern, path) is not None
+
+
 def body_limit_for(path: str) -> int:
     """The most bytes a request body to ``path`` may have: the longest prefix
     in CLINIC_BODY_LIMITS that matches, else CLINIC_MAX_BODY_BYTES."""
     limits: dict[str, int] = getattr(settings, "CLINIC_BODY_LIMITS", {})
-    matching = [prefix for prefix in limits if path.startswith(prefix)]
+    matching = [prefix for prefix in limits if _prefix_matches(path, prefix)]
     if matching:
         return int(limits[max(matching, key=len)])
     return int(getattr(settings, "CLINIC_MAX_BODY_BYTES", 1_048_576))

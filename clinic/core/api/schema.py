@@ -24,7 +24,8 @@ really give, worked out from the view that serves it:
 * 404 when the path names an object, and for paged lists (a page past the end);
 * 409 for every write by a signed-in caller (the domain's conflicts: a taken
   slot, a signed note);
-* 413 for every request with a body (the size limit);
+* 413 for every request with a body (the size limit), and 415 (a body sent
+  without a Content-Type, or with one the operation does not read);
 * 429 when the view is throttled.
 
 (410 is the signed links' pages', outside the API: no operation answers it.)
@@ -128,6 +129,7 @@ ERROR_DESCRIPTIONS = {
     409: "The request conflicts with the current state (e.g. the time was just taken).",
     410: "The link or offer has expired.",
     413: "The request body is too large.",
+    415: "The body's Content-Type is missing or not one the operation reads.",
     429: "Too many requests: wait `retry_after_seconds` and try again.",
 }
 
@@ -177,6 +179,7 @@ def error_statuses(*, view: Any, method: str, path: str, operation: dict[str, An
         statuses.add(409)
     if "requestBody" in operation:
         statuses.add(413)
+        statuses.add(415)
     if getattr(view, "throttle_classes", None):
         statuses.add(429)
     statuses |= EXTRA_STATUSES.get((method, path), frozenset())
