@@ -115,6 +115,7 @@ class RuleForm(forms.ModelForm[CulpritRule]):
             "muscles",
             "functional_groups",
             "reason",
+            "source_note",
         ]
 
     def clean(self) -> dict[str, Any]:
@@ -131,7 +132,7 @@ class CulpritRuleAdmin(ClinicScopedAdmin[CulpritRule]):
     list_display = ["name", "priority", "active", "region_match"]
     list_filter = ["active", "clinic"]
     filter_horizontal = ["muscles"]
-    search_fields = ["name", "reason"]
+    search_fields = ["name", "reason", "source_note"]
 
 
 class SuggestionInline(ClinicScopedTabularInline[CulpritSuggestion, Submission]):

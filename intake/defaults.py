@@ -5,8 +5,9 @@ admin), read from the JSON files in ``intake/data/``:
 - ``odi.json``: the Oswestry areas. They follow the structure of the Oswestry
   Disability Index (ten areas of daily life, six statements each) in our own
   words; a statement scores its position in the list, 0 to 5;
-- ``culprit_rules.json``: the working hypotheses, each with a short ``source``
-  note. The note stays in the file: the rule model has no place for it.
+- ``culprit_rules.json``: the working hypotheses, each with a short
+  ``source_note`` (which article or anatomy reference it follows), stored on
+  the rule and shown with every suggestion it makes.
 
 All wording is ours. The files are read once, at import, and checked here, so a
 misspelt code fails at start-up instead of giving a rule that never matches.
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 from importlib.resources import files
 from typing import Any, NotRequired, TypedDict, cast
 
-from intake.models import MapsTo, QuestionType, RegionMatch
+from intake.models import SOURCE_NOTE_MAX_LENGTH, MapsTo, QuestionType, RegionMatch
 from intake.vocabulary import REGION_BY_CODE, TRIGGERS
 
 
@@ -49,7 +50,7 @@ class RuleSpec(TypedDict):
     muscles: list[str]
     functional_groups: list[str]
     reason: str
-    source: str
+    source_note: str
 
 
 @dataclass(frozen=True)
@@ -154,9 +155,11 @@ def _culprit_rules() -> list[RuleSpec]:
                 "muscles": list,
                 "functional_groups": list,
                 "reason": str,
-                "source": str,
+                "source_note": str,
             },
         )
+        if len(rule["source_note"]) > SOURCE_NOTE_MAX_LENGTH:
+            raise ValueError(f"{where}: source_note longer than {SOURCE_NOTE_MAX_LENGTH}")
         _codes(rule["regions"], REGION_BY_CODE, where)
         _codes(rule["triggers"], TRIGGERS, where)
         _codes([rule["region_match"]], RegionMatch.values, where)

@@ -11,7 +11,7 @@ from clinic.core.errors import Conflict
 from clinic.core.middleware import client_ip
 from intake import bodymap, services
 from intake.forms import QuestionnaireForm
-from intake.vocabulary import RED_FLAGS
+from intake.vocabulary import RED_FLAG_LABELS
 
 
 @csrf_protect
@@ -57,7 +57,9 @@ def intake_page(request: HttpRequest, token: str) -> HttpResponse:
             {
                 "clinic": clinic,
                 "submission": submission,
-                "red_flags": [RED_FLAGS[c] for c in submission.red_flags if c in RED_FLAGS],
+                "red_flags": [
+                    RED_FLAG_LABELS[c] for c in submission.red_flags if c in RED_FLAG_LABELS
+                ],
             },
         )
     return render(

@@ -1,5 +1,6 @@
-"""The controlled vocabulary of intake: body regions, triggers, red flags and
-massage contraindications. Codes are stable (rules and stored submissions
+"""The controlled vocabulary of intake: body regions, triggers, red flags,
+known diagnoses and massage contraindications, and which muscles lie under
+each body region. Codes are stable (rules and stored submissions
 point at them); labels are the words clients read."""
 
 from __future__ import annotations
@@ -59,15 +60,91 @@ TRIGGERS: dict[str, str] = {
     "climbing_stairs": "Climbing stairs",
     "coughing_sneezing": "Coughing or sneezing",
 }
+# The low-back screening set, in calm words for the client: any one ticked
+# sets the submission's referral flag (see intake.services.submissions).
 RED_FLAGS: dict[str, str] = {
-    "bladder_bowel": "New trouble controlling your bladder or bowels",
+    "bladder_bowel": "A new change in how you control your bladder or bowels",
     "saddle_numbness": "Numbness or tingling between your legs or around your bottom",
     "progressive_leg_weakness": "Weakness in a leg or foot that is getting worse",
-    "fever": "Fever, or feeling generally unwell, with the pain",
+    "fever": "A fever, or feeling generally unwell, along with the pain",
     "weight_loss": "Losing weight without trying",
     "cancer_history": "Cancer now or in the past",
-    "major_trauma": "A recent fall, accident or serious injury",
-    "night_pain": "Pain at night that does not ease when you rest or change position",
+    "iv_drug_use": "Injecting drugs, now or in the past",
+    "immunosuppression": (
+        "A weakened immune system, for example from steroid tablets taken for a long time, "
+        "transplant medicines or chemotherapy"
+    ),
+    "major_trauma": "A recent fall, accident or heavy blow",
+    "night_pain": "Pain at night or at rest that stays the same when you lie still or change "
+    "position",
+}
+# Red flags worked out from the answers rather than ticked: the age from the
+# date of birth, with the answer that the pain is new.
+DERIVED_RED_FLAGS: dict[str, str] = {
+    "age_with_new_pain": "Over 50 or under 20, with pain that is new",
+}
+RED_FLAG_LABELS: dict[str, str] = RED_FLAGS | DERIVED_RED_FLAGS
+# Ages at which new pain is screened: older than NEW_PAIN_AGE_ABOVE or younger
+# than NEW_PAIN_AGE_BELOW (whole years on the day of the form).
+NEW_PAIN_AGE_ABOVE = 50
+NEW_PAIN_AGE_BELOW = 20
+
+# Known diagnoses the intake asks about (a doctor's or a scan's finding).
+KNOWN_DIAGNOSES: dict[str, str] = {
+    "disc": "A bulging or herniated (slipped) disc",
+    "stenosis": "Spinal stenosis (narrowing around the spinal cord or nerves)",
+    "arthritis": "Arthritis in the back, hips or knees",
+    "osteoporosis": "Osteoporosis (thin bones)",
+    "none": "None of these, or not that I know of",
+}
+
+# The muscles that lie under each area of the body map, as the client points
+# at it from that side of the body (the surface layer and the muscles directly
+# beneath it). A default rule never suggests one of these for pain in that
+# area: the method looks away from where it hurts, at the muscles that pull on
+# it. Anatomy: Gray's Anatomy, 42nd ed. (2020); Netter, Atlas of Human
+# Anatomy, 8th ed. (2022).
+MUSCLES_UNDER: dict[str, frozenset[str]] = {
+    "neck": frozenset({"trapezius"}),
+    "shoulder": frozenset({"trapezius"}),
+    "upper_back": frozenset({"trapezius", "rhomboids"}),
+    "mid_back": frozenset({"trapezius", "latissimus-dorsi", "erector-spinae"}),
+    "lower_back": frozenset(
+        {"quadratus-lumborum", "erector-spinae", "multifidus", "latissimus-dorsi"}
+    ),
+    "buttock": frozenset(
+        {
+            "gluteus-maximus",
+            "gluteus-medius",
+            "gluteus-minimus",
+            "piriformis",
+            "obturator-internus",
+            "gemellus-superior",
+            "gemellus-inferior",
+            "quadratus-femoris",
+        }
+    ),
+    "hip": frozenset({"gluteus-medius", "gluteus-minimus", "tensor-fasciae-latae"}),
+    "groin": frozenset(
+        {"pectineus", "adductor-longus", "adductor-brevis", "psoas-major", "iliacus"}
+    ),
+    "front_thigh": frozenset(
+        {
+            "rectus-femoris",
+            "vastus-lateralis",
+            "vastus-medialis",
+            "vastus-intermedius",
+            "sartorius",
+        }
+    ),
+    "inner_thigh": frozenset({"adductor-longus", "adductor-brevis", "adductor-magnus", "gracilis"}),
+    "outer_thigh": frozenset({"vastus-lateralis", "tensor-fasciae-latae"}),
+    "back_thigh": frozenset(
+        {"biceps-femoris", "semitendinosus", "semimembranosus", "adductor-magnus"}
+    ),
+    "knee": frozenset({"popliteus", "vastus-medialis"}),
+    "calf": frozenset({"gastrocnemius", "soleus", "tibialis-posterior", "popliteus"}),
+    "ankle_foot": frozenset({"tibialis-anterior", "fibularis-longus", "fibularis-brevis"}),
 }
 
 CONTRAINDICATIONS: dict[str, str] = {

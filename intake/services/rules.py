@@ -1,5 +1,6 @@
 """Culprit rules at work: a submission's pain regions and triggers, run through
-the clinic's active rules, become stored suggestions for the therapist."""
+the clinic's active rules, become stored suggestions for the therapist, each
+with the rule's reason and its source note."""
 
 from __future__ import annotations
 
@@ -13,6 +14,20 @@ def _sides(codes: list[str]) -> list[str]:
     if "centre" in sides or {"left", "right"} <= sides:
         return ["both"]
     return sorted(sides) or ["both"]
+
+
+_REASON_MAX = CulpritSuggestion._meta.get_field("reason").max_length or 1000
+
+
+def suggestion_reason(rule: CulpritRule) -> str:
+    """The rule's reason followed by its source note, within the stored length
+    (the reason is shortened, never the note, so the source always shows)."""
+    if not rule.source_note:
+        return rule.reason[:_REASON_MAX]
+    note = f" Source: {rule.source_note}"
+    room = _REASON_MAX - len(note)
+    reason = rule.reason if len(rule.reason) <= room else rule.reason[: room - 1] + "…"
+    return reason + note
 
 
 def evaluate_rules(submission: Submission) -> list[CulpritSuggestion]:
@@ -52,7 +67,7 @@ def evaluate_rules(submission: Submission) -> list[CulpritSuggestion]:
                         rule_name=rule.name,
                         muscle=muscle,
                         side=side,
-                        reason=rule.reason,
+                        reason=suggestion_reason(rule),
                         matched_regions=matched,
                         matched_triggers=matched_triggers,
                     )

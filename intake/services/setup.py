@@ -70,6 +70,7 @@ def ensure_default_rules(clinic: Clinic) -> int:
             triggers=spec["triggers"],
             functional_groups=spec["functional_groups"],
             reason=spec["reason"],
+            source_note=spec["source_note"],
         )
         rule.muscles.set([muscles[slug] for slug in spec["muscles"] if slug in muscles])
     return len(defaults.DEFAULT_RULES)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
@@ -16,8 +17,30 @@ from clinic.core.audit import record_audit
 from clinic.core.errors import Conflict
 from clinic.core.models import AuditAction
 from intake.models import IntakeInvitation, MapsTo, PainSource, QuestionType, Submission
+from intake.services.clearance import open_referral_from_intake
 from intake.services.outcomes import odi_score, record_pain
 from intake.services.rules import evaluate_rules
+from intake.vocabulary import NEW_PAIN_AGE_ABOVE, NEW_PAIN_AGE_BELOW, RED_FLAGS
+
+
+def age_on(born: date, day: date) -> int:
+    """Whole years between a date of birth and a day."""
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def screen_red_flags(
+    *, ticked: list[str], born: date | None, new_pain: bool | None, day: date
+) -> list[str]:
+    """The red flags of one form: those the client ticked (known codes only,
+    in the vocabulary's order), then those worked out from the answers: an age
+    over 50 or under 20 with pain that is new. Any one of them sets the
+    referral flag; the list says which."""
+    flags = [code for code in RED_FLAGS if code in set(ticked)]
+    if new_pain and born is not None:
+        age = age_on(born, day)
+        if age > NEW_PAIN_AGE_ABOVE or age < NEW_PAIN_AGE_BELOW:
+            flags.append("age_with_new_pain")
+    return flags
 
 
 def _plain(value: Any) -> Any:
@@ -68,6 +91,13 @@ def submit_questionnaire(
         consent_privacy=bool(mapped.get(MapsTo.CONSENT_PRIVACY)),
         signature_name=str(mapped.get(MapsTo.SIGNATURE) or ""),
     )
+    born = mapped.get(MapsTo.DATE_OF_BIRTH)
+    submission.red_flags = screen_red_flags(
+        ticked=submission.red_flags,
+        born=born if isinstance(born, date) else invitation.client.date_of_birth,
+        new_pain=mapped.get(MapsTo.NEW_PAIN),
+        day=timezone.localtime(now, ZoneInfo(invitation.client.zone_name)).date(),
+    )
     submission.referral_flag = bool(submission.red_flags)
     if submission.signature_name:
         submission.signed_at = now
@@ -100,6 +130,8 @@ def submit_questionnaire(
             reference=f"submission:{submission.pk}",
         )
     evaluate_rules(submission)
+    # Red flags refer the client to a doctor and alert their therapists.
+    open_referral_from_intake(submission=submission)
     record_audit(
         actor=None,
         action=AuditAction.CREATE,

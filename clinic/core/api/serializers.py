@@ -311,6 +311,7 @@ class MuscleSerializer(ClinicModelSerializer[Muscle]):
             "sided",
             "antagonists",
             "description",
+            "reference",
         ]
 
 

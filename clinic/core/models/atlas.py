@@ -46,6 +46,12 @@ class Muscle(models.Model):
         help_text="Muscles that usually pull against this one.",
     )
     description = models.TextField(max_length=2000, blank=True)
+    reference = models.TextField(
+        max_length=500,
+        blank=True,
+        help_text="The anatomy reference this muscle's actions, functional group and "
+        "antagonists follow (e.g. Kendall, Muscles: Testing and Function; Gray's Anatomy).",
+    )
 
     class Meta:
         ordering = ["functional_group", "name"]
