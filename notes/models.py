@@ -279,3 +279,98 @@ class NoteTemplate(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ProblemRole(models.TextChoices):
+    CULPRIT = "culprit", "Culprit (short, pulling)"
+    VICTIM = "victim", "Victim (overstretched, painful)"
+
+
+class ProblemStatus(models.TextChoices):
+    SUSPECTED = "suspected", "Suspected (recorded at one visit)"
+    CONFIRMED = "confirmed", "Confirmed"
+    RESOLVED = "resolved", "Resolved"
+
+
+# What homework safety and the next note treat as still there.
+ACTIVE_PROBLEM_STATUSES = (ProblemStatus.SUSPECTED, ProblemStatus.CONFIRMED)
+PROBLEM_REASON_MAX = 500
+
+
+class ProblemEntry(models.Model):
+    """One culprit or victim muscle on one side on a client's problem list.
+
+    Signing a note that records the muscle in that role creates the entry or
+    refreshes it (``last_seen`` moves; a second visit confirms it). It stays
+    active, whatever later notes leave out, until a therapist resolves it; a
+    later signed note that records it again re-opens it (the last resolution
+    is kept on the row, and in the audit trail)."""
+
+    clinic = models.ForeignKey("clinic.Clinic", on_delete=models.PROTECT, related_name="+")
+    client = models.ForeignKey("clinic.Client", on_delete=models.PROTECT, related_name="problems")
+    muscle = models.ForeignKey("clinic.Muscle", on_delete=models.PROTECT, related_name="+")
+    side = models.CharField(max_length=5, choices=FindingSide.choices, blank=True)
+    role = models.CharField(max_length=8, choices=ProblemRole.choices)
+    status = models.CharField(
+        max_length=9, choices=ProblemStatus.choices, default=ProblemStatus.SUSPECTED
+    )
+    first_seen_on = models.DateField(help_text="The clinic's date of the first note recording it.")
+    first_seen_note = models.ForeignKey(SessionNote, on_delete=models.PROTECT, related_name="+")
+    last_seen_on = models.DateField(help_text="The clinic's date of the latest note recording it.")
+    last_seen_note = models.ForeignKey(SessionNote, on_delete=models.PROTECT, related_name="+")
+    times_seen = models.PositiveIntegerField(
+        default=1, help_text="How many signed notes recorded it."
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Who confirmed it by hand (empty when a second visit did).",
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    resolved_reason = models.TextField(max_length=PROBLEM_REASON_MAX, blank=True)
+    reopened_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When a later note recorded it again after it was resolved.",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["client_id", "-role", "muscle_id", "side", "id"]
+        verbose_name_plural = "problem entries"
+        indexes = [models.Index(fields=["client", "status"], name="problem_client_status_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client", "muscle", "side", "role"],
+                condition=~Q(status="resolved"),
+                name="problem_active_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=["culprit", "victim"]), name="problem_culprit_or_victim"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="resolved") | Q(resolved_at__isnull=False),
+                name="problem_resolved_has_time",
+            ),
+            models.CheckConstraint(condition=Q(times_seen__gte=1), name="problem_seen_once"),
+        ]
+
+    def __str__(self) -> str:
+        side = f" ({self.side})" if self.side else ""
+        return f"{self.muscle}{side}: {self.role}, {self.status}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status != ProblemStatus.RESOLVED

@@ -8,18 +8,25 @@ from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
+from django.db import models
 from django.db.models import Prefetch, QuerySet
 
 from clinic.core.models import Client, Role, User
 from clinic.core.selectors import list_clients_for
 from notes.models import (
+    ACTIVE_PROBLEM_STATUSES,
     FindingRole,
     MuscleFinding,
     NoteStatus,
     NoteTemplate,
+    ProblemEntry,
+    ProblemStatus,
     SessionNote,
     TugOfWar,
 )
+
+# Where ``with_note_details`` leaves each note's client's active problem list.
+ACTIVE_PROBLEMS_ATTR = "active_problem_entries"
 
 
 def has_note_access(user: User) -> bool:
@@ -35,12 +42,22 @@ def list_notes_for(user: User) -> QuerySet[SessionNote]:
 
 
 def with_note_details(qs: QuerySet[SessionNote]) -> QuerySet[SessionNote]:
-    """A note with its findings (and their links), tests and addenda, in a
+    """A note with its findings (and their links), tests and addenda, and its
+    client's active problem list (``ACTIVE_PROBLEMS_ATTR`` on the client), in a
     fixed number of queries however many notes."""
     findings = MuscleFinding.objects.select_related("muscle").prefetch_related(
         Prefetch("pulls", queryset=TugOfWar.objects.order_by("victim_id"))
     )
-    return qs.prefetch_related(Prefetch("findings", queryset=findings), "tests", "addenda__author")
+    return qs.prefetch_related(
+        Prefetch("findings", queryset=findings),
+        "tests",
+        "addenda__author",
+        Prefetch(
+            "client__problems",
+            queryset=_active(ProblemEntry.objects.select_related("muscle")),
+            to_attr=ACTIVE_PROBLEMS_ATTR,
+        ),
+    )
 
 
 def list_templates_for(user: User) -> QuerySet[NoteTemplate]:
@@ -140,3 +157,76 @@ def list_culprit_history(client: Client) -> list[dict[str, Any]]:
         item["first_tension"], item["last_tension"] = tensions[0], tensions[-1]
         item["improving"] = tensions[-1] < tensions[0]
     return sorted(out, key=lambda i: (i["muscle_name"], i["side"]))
+
+
+# --- the problem list ----------------------------------------------------------------------------
+
+PROBLEM_FILTERS = ("active", "suspected", "confirmed", "resolved", "all")
+
+
+def _active(qs: QuerySet[ProblemEntry]) -> QuerySet[ProblemEntry]:
+    return qs.filter(status__in=ACTIVE_PROBLEM_STATUSES).order_by(
+        "-role", "muscle__name", "side", "id"
+    )
+
+
+def list_problems_for(user: User) -> QuerySet[ProblemEntry]:
+    """Problem entries the user may read: those of the clients whose notes
+    they read (therapists and the owner only)."""
+    if not has_note_access(user):
+        return ProblemEntry.objects.none()
+    return ProblemEntry.objects.filter(
+        client__in=list_clients_for(user, include_archived=True)
+    ).select_related("client", "muscle")
+
+
+def list_client_problems(client: Client, *, status: str = "active") -> QuerySet[ProblemEntry]:
+    """The client's problem list: ``active`` (suspected and confirmed, the
+    default), one status, or ``all``; victims first, then by muscle. One query."""
+    qs = ProblemEntry.objects.filter(client=client).select_related("muscle")
+    if status == "active":
+        return _active(qs)
+    if status != "all":
+        qs = qs.filter(status=status)
+    return qs.order_by(
+        # Active entries before resolved ones, then as the active list.
+        models.Case(
+            models.When(status=ProblemStatus.RESOLVED, then=models.Value(1)),
+            default=models.Value(0),
+        ),
+        "-role",
+        "muscle__name",
+        "side",
+        "id",
+    )
+
+
+def list_active_problems(client: Client) -> list[ProblemEntry]:
+    """The entries still open (suspected or confirmed), with their muscles."""
+    return list(list_client_problems(client))
+
+
+def list_active_problem_muscles(client: Client, role: str) -> dict[int, set[str]]:
+    """Muscle id -> the sides on which the client's active problem list holds
+    that role (e.g. victims), whatever the latest note left out."""
+    found: dict[int, set[str]] = defaultdict(set)
+    for muscle_id, side in ProblemEntry.objects.filter(
+        client=client, role=role, status__in=ACTIVE_PROBLEM_STATUSES
+    ).values_list("muscle_id", "side"):
+        found[muscle_id].add(side)
+    return found
+
+
+def lock_problem_list(client_id: int) -> None:
+    """Lock the client's row until the transaction ends: whoever changes the
+    client's problem list (signing a note, resolving, confirming) takes turns."""
+    Client.objects.select_for_update().filter(pk=client_id).values_list("pk", flat=True).first()
+
+
+def lock_problem(entry_id: int) -> ProblemEntry:
+    """One problem entry, locked, with its client (take ``lock_problem_list`` first)."""
+    return (
+        ProblemEntry.objects.select_for_update(of=("self",))
+        .select_related("client", "muscle")
+        .get(pk=entry_id)
+    )

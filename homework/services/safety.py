@@ -1,6 +1,7 @@
-"""Homework safety: an exercise must not stretch a muscle recorded as a victim
-(on its side), nor be one the client's intake contraindicates, unless the
-therapist gives a reason."""
+"""Homework safety: an exercise must not stretch a muscle that is a victim on
+the client's active problem list (on its side: a victim recorded at any signed
+visit counts until a therapist resolves it), nor be one the client's intake
+contraindicates, unless the therapist gives a reason."""
 
 from __future__ import annotations
 
@@ -9,18 +10,17 @@ from homework.errors import ContraindicatedExercise, VictimMuscleStretch
 from homework.models import Exercise, TargetEffect
 from intake import selectors as intake_selectors
 from notes import selectors as notes_selectors
-from notes.models import FindingRole
+from notes.models import ProblemRole
 
 
 def _sides_overlap(a: str, b: str) -> bool:
     return a == b or "both" in (a, b) or "" in (a, b)
 
 
-def latest_victims(client: Client) -> dict[int, set[str]]:
-    """Victim muscles (and sides) in the client's latest signed note."""
-    return notes_selectors.list_muscles_by_role(
-        notes_selectors.get_latest_signed_note(client), FindingRole.VICTIM
-    )
+def active_victims(client: Client) -> dict[int, set[str]]:
+    """Victim muscles (and sides) still open on the client's problem list,
+    whether or not the latest note mentioned them."""
+    return notes_selectors.list_active_problem_muscles(client, ProblemRole.VICTIM)
 
 
 def client_contraindications(client: Client) -> set[str]:
@@ -61,7 +61,7 @@ def check_item_safety(
     victim, contra = safety_warnings(
         exercise,
         side,
-        victims=latest_victims(client),
+        victims=active_victims(client),
         contraindications=client_contraindications(client),
     )
     if override_reason.strip():

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from clinic.core.api.fields import (
@@ -11,7 +12,10 @@ from clinic.core.api.fields import (
     SlugChoiceField,
 )
 from clinic.core.models import Muscle
+from intake.selectors import ClearanceState, get_clearance_states
+from notes import selectors
 from notes.models import (
+    PROBLEM_REASON_MAX,
     SOAP_SECTION_MAX,
     Addendum,
     FindingRole,
@@ -20,6 +24,7 @@ from notes.models import (
     NoteKind,
     NoteTemplate,
     ObjectiveTest,
+    ProblemEntry,
     SessionNote,
     TestKind,
     TestResult,
@@ -70,12 +75,89 @@ class AddendumSerializer(ClinicModelSerializer[Addendum]):
         return addendum.author.get_full_name() or addendum.author.username
 
 
+class ActiveProblemSerializer(ClinicModelSerializer[ProblemEntry]):
+    """One culprit or victim muscle and side on the client's problem list."""
+
+    muscle = serializers.CharField(source="muscle.slug", read_only=True, help_text="Its slug.")
+    muscle_name = serializers.CharField(source="muscle.name", read_only=True)
+
+    class Meta:
+        model = ProblemEntry
+        fields = [
+            "id",
+            "muscle",
+            "muscle_name",
+            "side",
+            "role",
+            "status",
+            "first_seen_on",
+            "first_seen_note",
+            "last_seen_on",
+            "last_seen_note",
+            "times_seen",
+        ]
+        read_only_fields = fields
+
+
+class ProblemSerializer(ActiveProblemSerializer):
+    """A problem list entry with who confirmed or resolved it, and when."""
+
+    class Meta(ActiveProblemSerializer.Meta):
+        fields = [
+            *ActiveProblemSerializer.Meta.fields,
+            "client",
+            "confirmed_at",
+            "confirmed_by",
+            "resolved_at",
+            "resolved_by",
+            "resolved_reason",
+            "reopened_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class ProblemResolveSerializer(serializers.Serializer[None]):
+    reason = serializers.CharField(
+        max_length=PROBLEM_REASON_MAX,
+        allow_blank=True,
+        default="",
+        help_text="Why it is resolved (optional), e.g. no longer tender at two visits.",
+    )
+
+
+class ProblemFilterSerializer(serializers.Serializer[None]):
+    status = serializers.ChoiceField(
+        choices=selectors.PROBLEM_FILTERS,
+        default="active",
+        help_text="active (suspected and confirmed, the default), one status, or all.",
+    )
+
+
+class NoteClearanceSerializer(serializers.Serializer[Any]):
+    state = serializers.ChoiceField(
+        choices=["none", "referred", "cleared"],
+        help_text="none: nothing asks for a doctor; referred: referred to a doctor for red "
+        "flags, not yet cleared (assess and refer; homework needs a reason); cleared: seen by "
+        "a doctor and cleared.",
+    )
+    since = serializers.DateTimeField(allow_null=True)
+
+
 class NoteSerializer(ClinicModelSerializer[SessionNote]):
     client_name = serializers.CharField(source="client.full_name", read_only=True)
+    clearance = serializers.SerializerMethodField(
+        help_text="The client's red-flag clearance now (not when the note was written)."
+    )
     therapist_name = serializers.CharField(source="therapist.display_name", read_only=True)
     findings = FindingSerializer(many=True, read_only=True)
     tests = TestSerializer(many=True, read_only=True)
     addenda = AddendumSerializer(many=True, read_only=True)
+    active_problems = serializers.SerializerMethodField(
+        help_text="The client's problem list as it stands now: the culprits and victims "
+        "still open (suspected or confirmed), to ask about and re-check."
+    )
 
     class Meta:
         model = SessionNote
@@ -104,7 +186,29 @@ class NoteSerializer(ClinicModelSerializer[SessionNote]):
             "signed_at",
             "signed_by",
             "content_hash",
+            "active_problems",
+            "clearance",
         ]
+
+    @extend_schema_field(NoteClearanceSerializer)
+    def get_clearance(self, note: SessionNote) -> dict[str, Any]:
+        # One lookup for a whole list of notes, kept on the outermost serializer.
+        root: Any = self.root
+        states: dict[int, ClearanceState] | None = getattr(root, "_clearance_states", None)
+        if states is None or note.client_id not in states:
+            instances = root.instance if isinstance(root, serializers.ListSerializer) else None
+            client_ids = {n.client_id for n in instances or []} | {note.client_id}
+            states = {**(states or {}), **get_clearance_states(sorted(client_ids))}
+            root._clearance_states = states
+        state = states[note.client_id]
+        return {"state": state.state, "since": state.since}
+
+    @extend_schema_field(ActiveProblemSerializer(many=True))
+    def get_active_problems(self, note: SessionNote) -> Any:
+        entries = getattr(note.client, selectors.ACTIVE_PROBLEMS_ATTR, None)
+        if entries is None:  # a note read without ``with_note_details``
+            entries = selectors.list_active_problems(note.client)
+        return ActiveProblemSerializer(entries, many=True).data
 
 
 class NoteCreateSerializer(serializers.Serializer[None]):

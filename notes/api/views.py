@@ -24,7 +24,7 @@ from clinic.core.selectors import list_clients_for
 from intake import selectors as intake_selectors
 from notes import clinical_charts, selectors, services
 from notes.api import serializers as s
-from notes.models import MuscleFinding, NoteTemplate, SessionNote, TugOfWar
+from notes.models import MuscleFinding, NoteTemplate, ProblemEntry, SessionNote, TugOfWar
 from scheduling.selectors import list_appointments_for
 
 READERS = frozenset({Role.THERAPIST, Role.OWNER})
@@ -294,6 +294,65 @@ class CulpritHistoryView(ClientChartView):
         )
         history = selectors.list_culprit_history(client)
         return Response(s.CulpritHistorySerializer(history, many=True).data)
+
+
+class ClientProblemsView(ClientChartView):
+    """The client's problem list: culprit and victim muscles still open
+    (suspected or confirmed) until a therapist resolves them."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "status",
+                str,
+                enum=list(selectors.PROBLEM_FILTERS),
+                description="active (suspected and confirmed, the default), one status, or all.",
+            )
+        ],
+        responses=s.ProblemSerializer(many=True),
+    )
+    def get(self, request: Request, client_id: int) -> Response:
+        client = self.client(request, client_id)
+        wanted = s.ProblemFilterSerializer(data=request.query_params)
+        wanted.is_valid(raise_exception=True)
+        services.record_chart_read(client=client, read_by=request_user(request), via="problem list")
+        entries = selectors.list_client_problems(client, status=wanted.validated_data["status"])
+        return Response(s.ProblemSerializer(entries, many=True).data)
+
+
+class ProblemViewSet(ScopedQuerysetMixin[ProblemEntry], viewsets.GenericViewSet[ProblemEntry]):
+    """Changing one entry of a client's problem list: its therapist or the
+    owner confirms it, or resolves it (it then stops warning homework)."""
+
+    model = ProblemEntry
+    permission_classes = [RolePolicy]
+    roles = {"resolve": READERS, "confirm": READERS}
+    serializer_class = s.ProblemSerializer
+    filter_backends: list[Any] = []
+    pagination_class = None
+
+    def scoped_queryset(self, user: Any) -> QuerySet[ProblemEntry]:
+        return selectors.list_problems_for(user)
+
+    @extend_schema(request=s.ProblemResolveSerializer, responses=s.ProblemSerializer)
+    @action(detail=True, methods=["post"])
+    def resolve(self, request: Request, pk: str | None = None) -> Response:
+        data = s.ProblemResolveSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        entry = services.resolve_problem(
+            entry=self.get_object(),
+            resolved_by=request_user(request),
+            reason=data.validated_data["reason"],
+        )
+        return Response(s.ProblemSerializer(entry).data)
+
+    @extend_schema(request=None, responses=s.ProblemSerializer)
+    @action(detail=True, methods=["post"])
+    def confirm(self, request: Request, pk: str | None = None) -> Response:
+        entry = services.confirm_problem(
+            entry=self.get_object(), confirmed_by=request_user(request)
+        )
+        return Response(s.ProblemSerializer(entry).data)
 
 
 class TemplateViewSet(

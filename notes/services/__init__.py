@@ -19,6 +19,11 @@ from notes.services.prefill import (
     prefill_subjective,
     register_subjective_source,
 )
+from notes.services.problems import (
+    confirm_problem,
+    record_problems_from_note,
+    resolve_problem,
+)
 from notes.services.reads import record_chart_read
 from notes.services.signing import (
     Integrity,
@@ -40,6 +45,7 @@ __all__ = [
     "add_addendum",
     "add_finding",
     "add_test",
+    "confirm_problem",
     "content_hash",
     "ensure_default_templates",
     "link_tug_of_war",
@@ -47,9 +53,11 @@ __all__ = [
     "prefill_subjective",
     "record_chart_read",
     "record_note_read",
+    "record_problems_from_note",
     "register_subjective_source",
     "remove_finding",
     "remove_test",
+    "resolve_problem",
     "sign_note",
     "start_note",
     "unlink_tug_of_war",

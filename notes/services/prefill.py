@@ -1,6 +1,7 @@
 """What a new note's subjective section starts with: what the client told us
 in the intake form and, through *sources* that apps above notes register
-(homework registers its replies since the last visit), what has happened since.
+(homework registers its replies since the last visit), what has happened since;
+and, to ask about and re-check, what is still open on the client's problem list.
 Notes never import those apps: they plug in here from their ``AppConfig.ready``.
 """
 
@@ -13,6 +14,7 @@ from typing import Any
 from clinic.core.models import Client
 from intake import selectors as intake_selectors
 from intake.vocabulary import REGION_BY_CODE, TRIGGERS
+from notes import selectors as notes_selectors
 
 
 @dataclass(frozen=True)
@@ -34,8 +36,9 @@ def register_subjective_source(key: str, source: SubjectiveSource) -> None:
 
 def prefill_subjective(client: Client) -> dict[str, Any]:
     """What the client told us: the latest intake's pain map, triggers and
-    pain ratings, and what the registered sources add (the homework replies
-    since the last visit)."""
+    pain ratings, what the registered sources add (the homework replies
+    since the last visit), and ``to_recheck``: the entries still open on the
+    client's problem list, to ask about and examine again."""
     data: dict[str, Any] = {}
     submission = intake_selectors.get_latest_intake(client)
     if submission is not None:
@@ -57,7 +60,33 @@ def prefill_subjective(client: Client) -> dict[str, Any]:
         contribution = source.data(client)
         if contribution is not None:
             data[key] = contribution
+    to_recheck = [
+        {
+            "problem": entry.pk,
+            "muscle": entry.muscle.slug,
+            "muscle_name": entry.muscle.name,
+            "side": entry.side,
+            "role": entry.role,
+            "status": entry.status,
+            "first_seen_on": entry.first_seen_on.isoformat(),
+            "last_seen_on": entry.last_seen_on.isoformat(),
+        }
+        for entry in notes_selectors.list_active_problems(client)
+    ]
+    if to_recheck:
+        data["to_recheck"] = to_recheck
     return data
+
+
+def _recheck_lines(items: list[dict[str, Any]]) -> list[str]:
+    lines = ["Still open on the problem list (ask about it and re-check):"]
+    for item in items:
+        where = f", {item['side']}" if item["side"] else ""
+        lines.append(
+            f"- {item['muscle_name']}{where}: {item['role']}, {item['status']}, "
+            f"last recorded {item['last_seen_on']}."
+        )
+    return lines
 
 
 def subjective_text(data: dict[str, Any]) -> str:
@@ -66,8 +95,15 @@ def subjective_text(data: dict[str, Any]) -> str:
         if data.get(key):
             lines.extend(source.lines(data[key]))
     intake = data.get("intake")
-    if not intake:
-        return "\n".join(lines)
+    if intake:
+        lines.extend(_intake_lines(intake))
+    if data.get("to_recheck"):
+        lines.extend(_recheck_lines(data["to_recheck"]))
+    return "\n".join(lines)
+
+
+def _intake_lines(intake: dict[str, Any]) -> list[str]:
+    lines = []
     if intake["pain_regions"]:
         lines.append("Pain: " + ", ".join(intake["pain_regions"]).lower() + ".")
     if intake["triggers"]:
@@ -77,4 +113,4 @@ def subjective_text(data: dict[str, Any]) -> str:
             f"Pain now {intake['nrs_now']}/10, worst {intake['nrs_worst']}/10, "
             f"best {intake['nrs_best']}/10 (intake)."
         )
-    return "\n".join(lines)
+    return lines

@@ -24,6 +24,7 @@ from intake import services as intake_services
 from intake.models import PainSource
 from notes.models import Addendum, NoteStatus, SessionNote, TugOfWar
 from notes.services.access import editable_note
+from notes.services.problems import record_problems_from_note
 
 
 def note_content(note: SessionNote) -> dict[str, Any]:
@@ -76,7 +77,8 @@ def content_hash(note: SessionNote) -> str:
 @transaction.atomic
 def sign_note(*, note: SessionNote, signed_by: User) -> SessionNote:
     """Lock the note: hash its content and store the hash with signer and time.
-    The visit's pain before and after join the client's pain series."""
+    The visit's pain before and after join the client's pain series, and its
+    culprits and victims the client's problem list."""
     note = editable_note(note, signed_by)
     now = timezone.now()
     SessionNote.objects.filter(pk=note.pk, status=NoteStatus.DRAFT).update(
@@ -99,12 +101,17 @@ def sign_note(*, note: SessionNote, signed_by: User) -> SessionNote:
                 recorded_at=note.seen_at,
                 reference=f"note:{note.pk}",
             )
+    problems = record_problems_from_note(note=note)
     record_audit(
         actor=signed_by,
         action=AuditAction.UPDATE,
         obj=note,
         client=note.client,
-        detail={"signed": True, "hash": note.content_hash},
+        detail={
+            "signed": True,
+            "hash": note.content_hash,
+            **{f"problems_{k}": ids for k, ids in problems.items() if ids},
+        },
     )
     return note
 
