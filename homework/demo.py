@@ -13,6 +13,7 @@ from django.utils import timezone
 from clinic.core.models import Clinic, User
 from homework import services
 from homework.models import HomeworkPlan
+from homework.schedule import scheduled_dates
 from notes.models import NoteStatus, SessionNote
 
 
@@ -31,24 +32,21 @@ def seed_homework(clinic: Clinic) -> None:
     ):
         return
     plan = services.propose_plan(note=note, proposed_by=therapist)
-    start = timezone.localdate() - timedelta(days=3)
-    services.update_plan(
+    start = timezone.localdate() - timedelta(days=6)
+    # The days stay those of the plan's dosing profile (three a week for the
+    # 60-second one), so the page, the reminders and the stated frequency agree.
+    plan = services.update_plan(
         plan=plan,
         changed_by=therapist,
-        days_of_week=list(range(7)),
         time_of_day=time(18, 0),
         start_date=start,
         end_date=start + timedelta(days=28),
-        message="Hip flexors first, every evening. Move in slowly.",
+        message="Hip flexors first. Move in slowly, only as far as is comfortable.",
     )
-    services.publish_plan(plan=plan, published_by=therapist)
-    for offset, kind, pain in (
-        (3, "done", None),
-        (3, "pain", 5),
-        (2, "done", None),
-        (1, "skipped", None),
-        (1, "pain", 4),
-    ):
-        day = timezone.localdate() - timedelta(days=offset)
-        if day >= start:
+    plan = services.publish_plan(plan=plan, published_by=therapist)
+    # A few replies on the plan's past session days (before today).
+    past = scheduled_dates(plan, start, timezone.localdate() - timedelta(days=1))[-3:]
+    replies = ((("done", None), ("pain", 5)), (("done", None),), (("skipped", None), ("pain", 4)))
+    for day, answers in zip(past, replies[-len(past) :] if past else (), strict=True):
+        for kind, pain in answers:
             services.record_reply(plan=plan, session_date=day, kind=kind, pain_score=pain)

@@ -3,6 +3,8 @@ culprit muscles, their reminder schedule, the client's replies and alerts."""
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -18,6 +20,45 @@ class ExerciseKind(models.TextChoices):
     TRIGGER_POINT = "trigger_point", "Trigger-point release"
     STRENGTHENING = "strengthening", "Strengthening"
     MOBILITY = "mobility", "Mobility"
+
+
+class DoseKind(models.TextChoices):
+    """How an exercise is dosed: a dosing profile changes only the kinds it speaks for."""
+
+    STATIC_HOLD = "static_hold", "Static hold"
+    DYNAMIC_REPS = "dynamic_reps", "Dynamic repetitions"
+    RELEASE_TIME = "release_time", "Release or foam-rolling time"
+    STRENGTH_SETS = "strength_sets", "Strengthening sets"
+
+
+class CautionFlag(models.TextChoices):
+    """Why an exercise is never proposed automatically (a therapist may still add it)."""
+
+    FLEXIBLE_ONLY = "flexible_only", "For flexible clients only"
+    DISCOURAGED = "discouraged", "Discouraged by the method"
+
+
+def validate_caution_flags(value: object) -> None:
+    if not isinstance(value, list) or any(flag not in CautionFlag.values for flag in value):
+        raise ValidationError(f"A list of: {', '.join(CautionFlag.values)}.")
+
+
+def validate_dose_kinds(value: object) -> None:
+    if (
+        not isinstance(value, list)
+        or not value
+        or any(kind not in DoseKind.values for kind in value)
+    ):
+        raise ValidationError(f"A non-empty list of: {', '.join(DoseKind.values)}.")
+
+
+def validate_weekdays(value: object) -> None:
+    if (
+        not isinstance(value, list)
+        or any(not isinstance(d, int) or isinstance(d, bool) or d not in range(7) for d in value)
+        or len(set(value)) != len(value)
+    ):
+        raise ValidationError("Give days from 0 (Monday) to 6, each once.")
 
 
 class Side(models.TextChoices):
@@ -47,6 +88,18 @@ class Exercise(models.Model):
     )
     instructions = models.TextField(max_length=4000)
     cautions = models.TextField(max_length=2000, blank=True)
+    dose_kind = models.CharField(
+        max_length=15,
+        choices=DoseKind.choices,
+        default=DoseKind.STATIC_HOLD,
+        help_text="How it is dosed; a dosing profile changes only the kinds it speaks for.",
+    )
+    caution_flags = models.JSONField(
+        default=list,
+        blank=True,
+        validators=[validate_caution_flags],
+        help_text="Flagged exercises are never proposed automatically and warn when added.",
+    )
     contraindications = models.JSONField(
         default=list,
         blank=True,
@@ -88,6 +141,10 @@ class ExerciseTarget(models.Model):
         return f"{self.muscle} ({self.effect}{', primary' if self.primary else ''})"
 
 
+def list_of_static_hold() -> list[str]:
+    return [DoseKind.STATIC_HOLD.value]
+
+
 class DosingProfile(models.Model):
     """A clinic's way of dosing: e.g. short active holds, 45 s, 60 s per side."""
 
@@ -107,6 +164,17 @@ class DosingProfile(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(21)]
     )
     description = models.TextField(max_length=1000, blank=True)
+    dose_kinds = models.JSONField(
+        default=list_of_static_hold,
+        validators=[validate_dose_kinds],
+        help_text="The dose kinds this profile sets; other exercises keep their own dose.",
+    )
+    how_to_move = models.TextField(
+        max_length=1000, blank=True, help_text="On the client's page (blank: the clinic's words)."
+    )
+    if_it_hurts = models.TextField(
+        max_length=1000, blank=True, help_text="On the client's page (blank: the clinic's words)."
+    )
     is_default = models.BooleanField(default=False)
 
     class Meta:
@@ -119,6 +187,36 @@ class DosingProfile(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class HomeworkSettings(models.Model):
+    """A clinic's homework settings: how much a proposal holds and the plain
+    words of the client's plan page (from ``homework/data/plan_page_words.json``)."""
+
+    clinic = models.OneToOneField(
+        "clinic.Clinic", on_delete=models.CASCADE, related_name="homework_settings"
+    )
+    max_proposed_exercises = models.PositiveSmallIntegerField(
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+        help_text="At most this many exercises in a proposed plan.",
+    )
+    max_per_culprit = models.PositiveSmallIntegerField(
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text="At most this many exercises proposed for one culprit muscle.",
+    )
+    how_to_move = models.TextField(max_length=1000, blank=True)
+    if_it_hurts = models.TextField(max_length=1000, blank=True)
+    what_to_avoid = models.TextField(max_length=1000, blank=True)
+    flexible_only_words = models.TextField(max_length=500, blank=True)
+    discouraged_words = models.TextField(max_length=500, blank=True)
+
+    class Meta:
+        verbose_name_plural = "homework settings"
+
+    def __str__(self) -> str:
+        return f"Homework settings of {self.clinic}"
 
 
 class AreaPriority(models.Model):
@@ -171,6 +269,10 @@ class HomeworkPlan(models.Model):
     )
     # Schedule: days and a time of day in the client's zone, between two dates.
     days_of_week = models.JSONField(default=list, blank=True, help_text="0 = Monday.")
+    days_set_by_hand = models.BooleanField(
+        default=False,
+        help_text="The therapist chose the days: a new dosing profile keeps them (and warns).",
+    )
     time_of_day = models.TimeField(null=True, blank=True)
     zone_name = models.CharField(max_length=64, blank=True, help_text="The client's zone.")
     start_date = models.DateField(null=True, blank=True, validators=[validate_sane_date])
@@ -195,6 +297,17 @@ class HomeworkPlan(models.Model):
     superseded_by = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Homework for a client referred to a doctor and not yet cleared needs a
+    # reason, kept here with who gave it and when (intake's clearance record).
+    clearance_override_reason = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Why homework goes ahead before a doctor has cleared the client.",
+    )
+    clearance_override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    clearance_override_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -230,6 +343,12 @@ class PlanItem(models.Model):
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(20)]
     )
     note = models.CharField(max_length=300, blank=True, help_text="Extra advice for the client.")
+    days_of_week = models.JSONField(
+        default=list,
+        blank=True,
+        validators=[validate_weekdays],
+        help_text="The item's own days (0 = Monday); empty: the plan's days.",
+    )
     for_culprit = models.ForeignKey(
         "clinic.Muscle", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -25,7 +25,7 @@ from homework.models import (
     PlanStatus,
     ReplyKind,
 )
-from homework.schedule import scheduled_dates
+from homework.schedule import item_days, scheduled_dates
 from notes import selectors as notes_selectors
 
 
@@ -96,13 +96,22 @@ def get_adherence(plan: HomeworkPlan, *, today: date | None = None) -> dict[str,
         else:
             break
     items = list(plan.items.all())
+    # An item with days of its own is prescribed on those days only.
+    prescribed_for = {
+        item.pk: {
+            day
+            for day in prescribed
+            if day.weekday() in item_days(item.days_of_week, plan.days_of_week)
+        }
+        for item in items
+    }
     exercises = [
         {
             "item": item.pk,
             "exercise": item.exercise.slug,
             "name": item.exercise.name,
-            "done": len(per_exercise.get(item.exercise_id, set()) & set(prescribed)),
-            "prescribed": len(prescribed),
+            "done": len(per_exercise.get(item.exercise_id, set()) & prescribed_for[item.pk]),
+            "prescribed": len(prescribed_for[item.pk]),
         }
         for item in items
     ]
@@ -127,10 +136,10 @@ def get_adherence(plan: HomeworkPlan, *, today: date | None = None) -> dict[str,
                 "pain": pain,
             },
         )
-        done = per_exercise.get(item.exercise_id, set()) & set(prescribed)
+        done = per_exercise.get(item.exercise_id, set()) & prescribed_for[item.pk]
         entry["exercises"].append(item.exercise.slug)
         entry["done"] += len(done)
-        entry["prescribed"] += len(prescribed)
+        entry["prescribed"] += len(prescribed_for[item.pk])
     total_done = sum(w["done"] for w in weeks.values())
     return {
         "plan": plan.pk,

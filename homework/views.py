@@ -12,6 +12,8 @@ says the plan has ended and records nothing (410)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -21,9 +23,10 @@ from django.views.decorators.http import require_http_methods
 from clinic.core.errors import DomainError
 from homework import selectors, services
 from homework.dosing import effective_dose
-from homework.models import DosingProfile, HomeworkPlan, PlanStatus, ReplyKind
-from homework.schedule import scheduled_dates
+from homework.models import CautionFlag, DosingProfile, HomeworkPlan, PlanStatus, ReplyKind
+from homework.schedule import days_in_words, item_days, scheduled_dates, session_days
 from homework.services.links import LinkState, plan_link_state, plan_page_url, read_reply_link
+from homework.services.setup import settings_for
 
 
 def _plan(plan_id: int, client_id: int) -> HomeworkPlan | None:
@@ -104,15 +107,19 @@ def plan_page(request: HttpRequest, token: str) -> HttpResponse:
         plan.dosing_profile
         or DosingProfile.objects.filter(clinic=plan.clinic, is_default=True).first()
     )
-    items = [
-        {
-            "item": item,
-            "exercise": item.exercise,
-            "dose": effective_dose(item, profile),
-            "done": session_done or item.exercise_id in done_today,
-        }
-        for item in plan.items.all()
-    ]
+    items = []
+    for item in plan.items.all():
+        days = item_days(item.days_of_week, plan.days_of_week)
+        items.append(
+            {
+                "item": item,
+                "exercise": item.exercise,
+                "dose": effective_dose(item, profile),
+                "done": session_done or item.exercise_id in done_today,
+                "today": today.weekday() in days,
+                "own_days": days_in_words(days) if item.days_of_week else "",
+            }
+        )
     return render(
         request,
         "homework/plan.html",
@@ -125,8 +132,38 @@ def plan_page(request: HttpRequest, token: str) -> HttpResponse:
             "active": plan.status == PlanStatus.ACTIVE,
             "message": message,
             "newer_plan_url": _newer_plan_url(plan),
+            "words": _plan_words(plan, profile, items),
         },
     )
+
+
+def _plan_words(
+    plan: HomeworkPlan, profile: DosingProfile | None, items: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """How often, how to move and what to avoid, in the clinic's words (its
+    homework settings and the plan's dosing profile)."""
+    settings = settings_for(plan.clinic_id)
+    days = session_days(plan)
+    flag_words = {
+        CautionFlag.FLEXIBLE_ONLY: settings.flexible_only_words,
+        CautionFlag.DISCOURAGED: settings.discouraged_words,
+    }
+    cautions = []
+    for row in items:
+        exercise = row["exercise"]
+        lines = [flag_words.get(flag, "") for flag in exercise.caution_flags]
+        lines = [line for line in [*lines, exercise.cautions] if line]
+        if lines:
+            cautions.append({"name": exercise.name, "lines": lines})
+    return {
+        "per_week": len(days),
+        "days": days_in_words(days),
+        "own_days": any(row["own_days"] for row in items),
+        "how_to_move": (profile.how_to_move if profile else "") or settings.how_to_move,
+        "if_it_hurts": (profile.if_it_hurts if profile else "") or settings.if_it_hurts,
+        "what_to_avoid": settings.what_to_avoid,
+        "cautions": cautions,
+    }
 
 
 @csrf_exempt  # the signed token in the address is the authority

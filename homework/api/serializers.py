@@ -2,11 +2,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from clinic.core.api.fields import ClinicModelSerializer, IdField, SaneDateField, SlugChoiceField
-from homework.dosing import effective_dose
+from homework.dosing import effective_dose, schedule_warnings
 from homework.models import (
+    DoseKind,
     DosingProfile,
     Exercise,
     ExerciseTarget,
@@ -16,6 +18,7 @@ from homework.models import (
     ReplyKind,
     Side,
 )
+from homework.schedule import item_days, session_days
 
 
 class TargetSerializer(ClinicModelSerializer[ExerciseTarget]):
@@ -39,6 +42,8 @@ class ExerciseSerializer(ClinicModelSerializer[Exercise]):
             "area",
             "instructions",
             "cautions",
+            "dose_kind",
+            "caution_flags",
             "contraindications",
             "video_url",
             "sided",
@@ -61,8 +66,27 @@ class DosingProfileSerializer(ClinicModelSerializer[DosingProfile]):
             "side",
             "sessions_per_week",
             "description",
+            "dose_kinds",
+            "how_to_move",
+            "if_it_hurts",
             "is_default",
         ]
+
+
+class DoseSerializer(serializers.Serializer[Any]):
+    """The dose the client is given: the item's own, else the profile's when it
+    speaks for the exercise's dose kind, else the exercise's own."""
+
+    kind = serializers.ChoiceField(choices=DoseKind.choices)
+    days_of_week = serializers.ListField(
+        child=serializers.IntegerField(), help_text="The item's days (0 = Monday)."
+    )
+    hold_seconds = serializers.IntegerField()
+    repetitions = serializers.IntegerField()
+    sets = serializers.IntegerField()
+    side = serializers.CharField()
+    sessions_per_week = serializers.IntegerField()
+    text = serializers.CharField()
 
 
 class ItemSerializer(ClinicModelSerializer[PlanItem]):
@@ -83,16 +107,20 @@ class ItemSerializer(ClinicModelSerializer[PlanItem]):
             "repetitions",
             "sets",
             "note",
+            "days_of_week",
             "for_culprit",
             "override_reason",
             "safety_warnings",
             "dose",
         ]
 
+    @extend_schema_field(DoseSerializer)
     def get_dose(self, item: PlanItem) -> dict[str, Any]:
         profile = item.plan.dosing_profile or self.context.get("default_profile")
         dose = effective_dose(item, profile)
         return {
+            "kind": dose.kind,
+            "days_of_week": item_days(item.days_of_week, item.plan.days_of_week),
             "hold_seconds": dose.hold_seconds,
             "repetitions": dose.repetitions,
             "sets": dose.sets,
@@ -112,6 +140,12 @@ class PlanSerializer(ClinicModelSerializer[HomeworkPlan]):
     items = ItemSerializer(many=True, read_only=True)
     alerts = AlertSerializer(many=True, read_only=True)
     therapist_name = serializers.CharField(source="therapist.display_name", read_only=True)
+    sessions_per_week = serializers.SerializerMethodField(
+        help_text="Days a week with at least one exercise."
+    )
+    schedule_warnings = serializers.SerializerMethodField(
+        help_text="Where the days and the dosing profile's frequency disagree."
+    )
 
     class Meta:
         model = HomeworkPlan
@@ -124,6 +158,9 @@ class PlanSerializer(ClinicModelSerializer[HomeworkPlan]):
             "status",
             "dosing_profile",
             "days_of_week",
+            "days_set_by_hand",
+            "sessions_per_week",
+            "schedule_warnings",
             "time_of_day",
             "zone_name",
             "start_date",
@@ -131,13 +168,38 @@ class PlanSerializer(ClinicModelSerializer[HomeworkPlan]):
             "message",
             "published_at",
             "superseded_by",
+            "clearance_override_reason",
+            "clearance_override_at",
             "items",
             "alerts",
         ]
+        read_only_fields = ["days_set_by_hand"]
+
+    def get_sessions_per_week(self, plan: HomeworkPlan) -> int:
+        return len(session_days(plan))
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_schedule_warnings(self, plan: HomeworkPlan) -> list[str]:
+        return schedule_warnings(plan, self.context.get("default_profile"))
+
+
+def _clearance_override_reason() -> serializers.CharField:
+    return serializers.CharField(
+        max_length=300,
+        allow_blank=True,
+        default="",
+        help_text="Needed while the client is referred to a doctor and not yet cleared "
+        "(otherwise 409 clearance_required): why homework goes ahead now.",
+    )
 
 
 class ProposeSerializer(serializers.Serializer[None]):
     note = IdField()
+    clearance_override_reason = _clearance_override_reason()
+
+
+class PublishSerializer(serializers.Serializer[None]):
+    clearance_override_reason = _clearance_override_reason()
 
 
 PLAN_MESSAGE_MAX = HomeworkPlan._meta.get_field("message").max_length or 2000
@@ -166,7 +228,15 @@ class ItemInputSerializer(serializers.Serializer[None]):
     repetitions = serializers.IntegerField(min_value=1, max_value=100, required=False)
     sets = serializers.IntegerField(min_value=1, max_value=20, required=False)
     note = serializers.CharField(max_length=300, allow_blank=True, required=False)
+    days_of_week = serializers.ListField(
+        child=serializers.IntegerField(min_value=0, max_value=6),
+        allow_empty=True,
+        max_length=7,
+        required=False,
+        help_text="The item's own days (0 = Monday); empty: the plan's days.",
+    )
     override_reason = serializers.CharField(max_length=300, allow_blank=True, default="")
+    clearance_override_reason = _clearance_override_reason()
 
 
 class ItemUpdateSerializer(serializers.Serializer[None]):
@@ -179,6 +249,13 @@ class ItemUpdateSerializer(serializers.Serializer[None]):
     )
     sets = serializers.IntegerField(min_value=1, max_value=20, required=False, allow_null=True)
     note = serializers.CharField(max_length=300, allow_blank=True, required=False)
+    days_of_week = serializers.ListField(
+        child=serializers.IntegerField(min_value=0, max_value=6),
+        allow_empty=True,
+        max_length=7,
+        required=False,
+        help_text="The item's own days (0 = Monday); empty: the plan's days.",
+    )
     override_reason = serializers.CharField(max_length=300, allow_blank=True, default="")
 
 

@@ -125,7 +125,11 @@ class PlanViewSet(
         note = list_notes_for(request_user(request)).filter(pk=data.validated_data["note"]).first()
         if note is None:
             raise InvalidInput(fields={"note": ["No such note of yours."]})
-        plan, created = services.propose_or_reuse_plan(note=note, proposed_by=request_user(request))
+        plan, created = services.propose_or_reuse_plan(
+            note=note,
+            proposed_by=request_user(request),
+            clearance_override_reason=data.validated_data["clearance_override_reason"],
+        )
         return self._out(plan, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
     @extend_schema(request=s.PlanUpdateSerializer, responses=s.PlanSerializer)
@@ -185,10 +189,17 @@ class PlanViewSet(
         plan = service(plan=self.get_object(), **{by: request_user(request)})
         return self._out(plan)
 
-    @extend_schema(request=None, responses=s.PlanSerializer)
+    @extend_schema(request=s.PublishSerializer, responses=s.PlanSerializer)
     @action(detail=True, methods=["post"])
     def publish(self, request: Request, pk: str | None = None) -> Response:
-        return self._life(request, services.publish_plan, "published_by")
+        data = s.PublishSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        plan = services.publish_plan(
+            plan=self.get_object(),
+            published_by=request_user(request),
+            clearance_override_reason=data.validated_data["clearance_override_reason"],
+        )
+        return self._out(plan)
 
     @extend_schema(request=None, responses=s.PlanSerializer)
     @action(detail=True, methods=["post"])

@@ -1,6 +1,9 @@
 """Reminders: each active plan's next 14 days of sessions become outbox rows
 (at the plan's time of day in the client's zone, correct across DST), with
-signed links to reply. Idempotent by key: running it again adds nothing."""
+signed links to reply. Idempotent by key: running it again adds nothing.
+
+A reminder lists that day's exercises only (an item with its own days is in
+the reminders of those days), and a day with no exercise has no reminder."""
 
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ from django.utils import timezone
 
 from clinic.notifications import services as notifications
 from homework.models import HomeworkPlan, PlanStatus
-from homework.schedule import scheduled_dates, session_instant
+from homework.schedule import item_days, scheduled_dates, session_instant
 from homework.services.links import plan_page_url, reply_token, reply_url
 
 DAYS_AHEAD = 14
@@ -27,8 +30,10 @@ def materialize_reminders(*, now: datetime, plan_ids: list[int] | None = None) -
     Each plan remembers the last day already written for its current schedule
     version, so the daily run only builds the one new day; a changed schedule
     (a new version) starts again from today."""
-    plans = HomeworkPlan.objects.filter(status=PlanStatus.ACTIVE).select_related(
-        "client__clinic", "therapist__user", "clinic"
+    plans = (
+        HomeworkPlan.objects.filter(status=PlanStatus.ACTIVE)
+        .select_related("client__clinic", "therapist__user", "clinic")
+        .prefetch_related("items__exercise")
     )
     if plan_ids is not None:
         plans = plans.filter(pk__in=plan_ids)
@@ -47,9 +52,15 @@ def materialize_reminders(*, now: datetime, plan_ids: list[int] | None = None) -
         if first > last:
             continue
         page = plan_page_url(plan)
+        items = list(plan.items.all())
         for day in scheduled_dates(plan, first, last):
             when = session_instant(plan, day)
-            if when <= now:
+            todays = [
+                item.exercise.name
+                for item in items
+                if day.weekday() in item_days(item.days_of_week, plan.days_of_week)
+            ]
+            if when <= now or not todays:
                 continue
             messages.append(
                 notifications.Message(
@@ -60,6 +71,7 @@ def materialize_reminders(*, now: datetime, plan_ids: list[int] | None = None) -
                         "date": day.isoformat(),
                         "day_name": f"{day:%A} {day.day} {day:%B}",
                         "therapist": plan.therapist.display_name,
+                        "exercises": todays,
                         "plan_url": page,
                         "done_url": reply_url(reply_token(plan, day, "done")),
                         "skipped_url": reply_url(reply_token(plan, day, "skipped")),
