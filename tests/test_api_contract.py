@@ -60,8 +60,8 @@ from clinic.core import accounts
 from clinic.core.api.throttling import UserRateThrottle
 from clinic.core.models import ApiToken, AuditEvent, Client, Location, Muscle, Therapist, User
 from homework.models import DosingProfile, Exercise, HomeworkPlan, PlanItem
-from intake.models import CulpritSuggestion, Submission
-from notes.models import MuscleFinding, NoteTemplate, SessionNote
+from intake.models import ClientDocument, CulpritSuggestion, Submission
+from notes.models import MuscleFinding, NoteTemplate, ProblemEntry, SessionNote
 from scheduling.models import (
     Appointment,
     AvailabilityOverride,
@@ -113,12 +113,14 @@ PATH_IDS: dict[str, Callable[[], list[Any]]] = {
     "note-templates": lambda: _pks(NoteTemplate),
     "notes": lambda: _pks(SessionNote),
     "finding_id": lambda: _pks(MuscleFinding),
+    "problems": lambda: _pks(ProblemEntry),
     "rooms": lambda: _pks(Room),
     "services": lambda: _pks(Service),
     "therapists": lambda: _pks(Therapist),
     "waitlist": lambda: _pks(WaitlistEntry),
     "waitlist-offers": lambda: _pks(WaitlistOffer),
     "tokens": lambda: _pks(ApiToken),
+    "documents": lambda: _pks(ClientDocument),
 }
 FIELD_IDS: dict[str, Callable[[], list[Any]]] = {
     "client": lambda: _pks(Client),
@@ -130,6 +132,7 @@ FIELD_IDS: dict[str, Callable[[], list[Any]]] = {
     "appointment": lambda: _pks(Appointment),
     "suggestion": lambda: _pks(CulpritSuggestion),
     "corrects": lambda: _pks(Submission),
+    "document": lambda: _pks(ClientDocument),
     "dosing_profile": lambda: _pks(DosingProfile),
     "culprit": lambda: _pks(MuscleFinding),
     "victim": lambda: _pks(MuscleFinding),

@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client as BrowserClient
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -30,6 +31,7 @@ from rest_framework.test import APIClient
 from clinic.core.models import AuditEvent, User
 from homework.models import HomeworkPlan
 from intake.models import Submission
+from intake.services import upload_document
 from notes.models import SessionNote
 
 NOW = datetime(2026, 6, 3, 15, 0, tzinfo=UTC)
@@ -49,7 +51,12 @@ CLINICAL = {
     "/api/v1/clients/{client_id}/body-chart/": "findings of recent visits drawn",
     "/api/v1/clients/{client_id}/pain-trend/": "pain over time",
     "/api/v1/clients/{client_id}/culprits/": "culprit muscles over visits",
+    "/api/v1/clients/{client_id}/problems/": "culprit and victim muscles still open",
     "/api/v1/clients/{client_id}/timeline/": "the whole clinical story",
+    "/api/v1/clients/{client_id}/clearance/": "red-flag clearance (the doctor, notes: clinicians)",
+    "/api/v1/clients/{client_id}/documents/": "titles of letters and reports on the record",
+    "/api/v1/documents/{pk}/": "a letter's or report's details",
+    "/api/v1/documents/{pk}/download/": "a letter's or report's content",
     "/api/v1/homework-plans/": "homework plans built from findings",
     "/api/v1/homework-plans/{pk}/": "a homework plan",
     "/api/v1/homework-plans/{pk}/adherence/": "homework done and pain replies",
@@ -143,6 +150,13 @@ def demo(db) -> Iterator[dict[str, int]]:
     with time_machine.travel(NOW, tick=True):
         call_command("seed_demo", stdout=StringIO())
         note = SessionNote.objects.get()
+        document = upload_document(  # under this test's MEDIA_ROOT (tests/conftest.py)
+            client=note.client,
+            uploaded_by=note.therapist.user,
+            kind="imaging_report",
+            title="MRI report",
+            upload=SimpleUploadedFile("mri.pdf", b"%PDF-1.4\n%%EOF\n"),
+        )
         plan = HomeworkPlan.objects.get(source_note=note)
         submission = Submission.objects.filter(client=note.client).order_by("pk").first()
         assert submission is not None
@@ -151,6 +165,7 @@ def demo(db) -> Iterator[dict[str, int]]:
             "note": note.pk,
             "plan": plan.pk,
             "submission": submission.pk,
+            "document": document.pk,
         }
 
 
@@ -162,6 +177,7 @@ def _url(template: str, ids: dict[str, int]) -> str:
         "notes": "note",
         "homework-plans": "plan",
         "intake-submissions": "submission",
+        "documents": "document",
     }[template.removeprefix("/api/v1/").split("/")[0]]
     return template.replace("{pk}", str(ids[owner_of_pk])).replace(
         "{client_id}", str(ids["client"])

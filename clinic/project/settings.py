@@ -235,8 +235,24 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Uploaded files (client documents) live under MEDIA_ROOT in the embedded
+# default. Nothing serves MEDIA_URL: a document is read only through the API,
+# by those who may read the client's record, and every read is audited.
+MEDIA_ROOT = Path(env.str("CLINIC_MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Client documents: any storage backend by its dotted path, with its options as
+# JSON, e.g. CLINIC_DOCUMENTS_STORAGE=storages.backends.s3.S3Storage and
+# CLINIC_DOCUMENTS_STORAGE_OPTIONS={"bucket_name": "clinic-docs", "default_acl": "private"}
+# (install django-storages for that). Default: local files under MEDIA_ROOT.
+_DOCUMENTS_STORAGE: dict[str, object] = {
+    "BACKEND": env.str(
+        "CLINIC_DOCUMENTS_STORAGE", default="django.core.files.storage.FileSystemStorage"
+    )
+}
+if env.str("CLINIC_DOCUMENTS_STORAGE_OPTIONS", default=""):
+    _DOCUMENTS_STORAGE["OPTIONS"] = env.json("CLINIC_DOCUMENTS_STORAGE_OPTIONS")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "documents": _DOCUMENTS_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -289,9 +305,14 @@ REST_FRAMEWORK = {
 # A body larger than this (1 MiB) is refused with 413 before it is read (JSON,
 # forms); the longest text field (a 10,000-character note section) fits many times.
 CLINIC_MAX_BODY_BYTES = env.int("CLINIC_MAX_BODY_BYTES", default=1_048_576)
-# Larger limits for some paths, longest prefix first to match, e.g. document
-# uploads: {"/api/v1/documents/": 20_000_000}.
-CLINIC_BODY_LIMITS: dict[str, int] = {}
+# The largest client document (a scanned letter, an imaging report) accepted.
+CLINIC_DOCUMENT_MAX_BYTES = env.int("CLINIC_DOCUMENT_MAX_BYTES", default=10 * 1_048_576)
+# Larger limits for some paths, the longest matching prefix wins; a "*" stands
+# for one segment of the path (an id). Only the document upload takes more: the
+# document, its form fields and the multipart framing.
+CLINIC_BODY_LIMITS: dict[str, int] = {
+    "/api/v1/clients/*/documents/": CLINIC_DOCUMENT_MAX_BYTES + 65_536,
+}
 # JSON nested deeper than this is refused with 400 (no form of ours needs 8).
 CLINIC_MAX_JSON_DEPTH = 32
 # Django's own limits on what it parses from a form (files excepted).
@@ -326,10 +347,18 @@ SPECTACULAR_SETTINGS = {
         "OverrideKindEnum": "scheduling.models.OverrideKind",
         "UserRoleEnum": "clinic.core.models.users.Role",
         "FindingRoleEnum": "notes.models.FindingRole",
+        "ProblemRoleEnum": "notes.models.ProblemRole",
+        "ProblemStatusEnum": "notes.models.ProblemStatus",
         "NoteKindEnum": "notes.models.NoteKind",
         "QuestionnaireKindEnum": "intake.models.QuestionnaireKind",
+        "DocumentKindEnum": "intake.models.DocumentKind",
+        "ClearanceStatusEnum": "intake.models.ClearanceStatus",
         "SideEnum": "clinic.core.models.practice.Side",
         "FunctionalGroupEnum": "clinic.core.models.atlas.FunctionalGroup",
+        "DoseKindEnum": "homework.models.DoseKind",
+        "ExerciseKindEnum": "homework.models.ExerciseKind",
+        "ReplyKindEnum": "homework.models.ReplyKind",
+        "TestKindEnum": "notes.models.TestKind",
     },
 }
 

@@ -38,6 +38,7 @@ LIST_ACCESS = {
     "homework.exercise": (200, 200),
     "homework.homeworkalert": (403, 200),
     "homework.homeworkplan": (403, 200),
+    "homework.homeworksettings": (403, 200),
     "intake.culpritrule": (403, 200),
     "intake.intakeinvitation": (200, 200),
     "intake.painrating": (403, 200),

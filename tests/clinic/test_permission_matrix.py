@@ -7,9 +7,13 @@ anonymous callers)."""
 from __future__ import annotations
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from clinic.core.accounts import issue_api_token
 from clinic.core.models import Muscle
+from intake.services import upload_document
+from notes import services as notes_services
+from notes.models import ProblemEntry
 from tests.clinic.factories import PASSWORD, ClientFactory, ClinicFactory, UserFactory
 from tests.conftest import PERSONAS
 
@@ -112,12 +116,73 @@ MATRIX = [
         None,
         {A: 401, C: 403, OC: 403, T: 403, OT: 403, FD: 200, OW: 200},
     ),
+    # The problem list is clinical: the client's therapist and the owner only.
+    (
+        "client problem list",
+        "get",
+        "/api/v1/clients/{client}/problems/",
+        None,
+        {A: 401, C: 403, OC: 403, T: 200, OT: 404, FD: 403, OW: 200},
+    ),
+    (
+        "problem confirm",
+        "post",
+        "/api/v1/problems/{problem}/confirm/",
+        None,
+        {A: 401, C: 403, OC: 403, T: 200, OT: 404, FD: 403, OW: 200},
+    ),
+    (
+        "problem resolve",
+        "post",
+        "/api/v1/problems/{problem}/resolve/",
+        {"reason": "No longer tender."},
+        {A: 401, C: 403, OC: 403, T: 200, OT: 404, FD: 403, OW: 200},
+    ),
     (
         "audit trail",
         "get",
         "/api/v1/audit-events/",
         None,
         {A: 401, C: 403, OC: 403, T: 403, OT: 403, FD: 403, OW: 200},
+    ),
+    # Red-flag clearance: staff read the state (front desk nothing more); the
+    # client's therapists and the owner record it.
+    (
+        "clearance read",
+        "get",
+        "/api/v1/clients/{client}/clearance/",
+        None,
+        {A: 401, C: 403, OC: 403, T: 200, OT: 404, FD: 200, OW: 200},
+    ),
+    (
+        "clearance record",
+        "post",
+        "/api/v1/clients/{client}/clearance/",
+        {"status": "referred", "note": "Sent to the GP about night pain."},
+        {A: 401, C: 403, OC: 403, T: 201, OT: 404, FD: 403, OW: 201},
+    ),
+    # Client documents: clinical content, read as notes are (uploads, which are
+    # multipart, are tested by role in tests/intake/test_documents.py).
+    (
+        "client documents list",
+        "get",
+        "/api/v1/clients/{client}/documents/",
+        None,
+        {A: 401, C: 403, OC: 403, T: 200, OT: 404, FD: 403, OW: 200},
+    ),
+    (
+        "document read",
+        "get",
+        "/api/v1/documents/{document}/",
+        None,
+        {A: 401, C: 403, OC: 403, T: 200, OT: 404, FD: 403, OW: 200},
+    ),
+    (
+        "document download",
+        "get",
+        "/api/v1/documents/{document}/download/",
+        None,
+        {A: 401, C: 403, OC: 403, T: 200, OT: 404, FD: 403, OW: 200},
     ),
 ]
 
@@ -140,7 +205,29 @@ def everyone(
         "therapist": therapist_profile.pk,
         "muscle": Muscle.objects.get(slug="psoas-major").pk,
         "token": issue_api_token(user=owner).token.pk,
+        "document": upload_document(
+            client=client_record,
+            uploaded_by=therapist,
+            kind="clearance_letter",
+            title="GP letter",
+            upload=SimpleUploadedFile("letter.pdf", b"%PDF-1.4\n%%EOF\n"),
+        ).pk,
+        "problem": _problem_entry(client_record, therapist).pk,
     }
+
+
+def _problem_entry(client_record, therapist) -> ProblemEntry:
+    """A victim on the client's problem list, from a signed phone note."""
+    note = notes_services.start_note(client=client_record, written_by=therapist, kind="phone")
+    notes_services.add_finding(
+        note=note,
+        added_by=therapist,
+        muscle=Muscle.objects.get(slug="quadratus-lumborum"),
+        side="left",
+        role="victim",
+    )
+    notes_services.sign_note(note=note, signed_by=therapist)
+    return ProblemEntry.objects.get(client=client_record)
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
