@@ -105,6 +105,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "axes",
     "csp",
+    # htmx for the workspace pages, its script served from our static files.
+    "django_htmx",
     # Ours, lowest layer first (see ARCHITECTURE.md): each may import those above it
     # in this list, never those below.
     "clinic.core",
@@ -114,6 +116,7 @@ INSTALLED_APPS = [
     "notes",
     "homework",
     "records",
+    "workspace",
     "clinic.project",
 ]
 
@@ -134,6 +137,8 @@ MIDDLEWARE = [
     # Staff who need a second step (or must set one up) reach nothing else first.
     "clinic.core.two_factor.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # request.htmx: whether a request came from htmx (a partial answer will do).
+    "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into a 429 page.
     "axes.middleware.AxesMiddleware",
@@ -159,6 +164,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 # {{ CSP_NONCE }}: the request's nonce, for the rare inline <script>.
                 "csp.context_processors.nonce",
+                # The workspace's navigation bar, by role.
+                "workspace.context.workspace_nav",
             ],
         },
     },

@@ -39,6 +39,7 @@ urlpatterns = [
     path("api/v1/", include("notes.api.urls")),
     path("api/v1/", include("records.api.urls")),
     path("api/v1/", include("homework.api.urls")),
+    path("work/", include("workspace.urls")),
     path("messages/", include("clinic.notifications.urls")),
     path("intake/", include("intake.urls")),
     path("homework/", include("homework.urls")),

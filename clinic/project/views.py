@@ -8,7 +8,7 @@ from typing import Any
 from django.core.cache import caches
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from clinic.core.cache import FailOpenRedisCache
 from clinic.project.celery import app as celery_app
@@ -71,4 +71,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    """Staff who are signed in go to their workspace; everyone else reads what
+    this server is."""
+    user = request.user
+    if user.is_authenticated and getattr(user, "is_clinic_staff", False) and user.clinic_id:
+        return redirect("workspace:home")
     return render(request, "clinic/home.html")

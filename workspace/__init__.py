@@ -1,0 +1,1 @@
+"""The staff workspace: the pages the front desk and therapists work in."""
