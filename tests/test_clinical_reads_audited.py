@@ -98,6 +98,7 @@ NOT_CLINICAL = {
     "/api/v1/waitlist/{pk}/": "who waits for an earlier slot",
     "": "the home page",
     "healthz": "the health check",
+    "work/": "the workspace's door: a redirect to the role's page",
     "accounts/login/": "signing in",
     "accounts/logout/": "signing out",
     "accounts/two-factor/": "the second step of signing in",

@@ -58,7 +58,7 @@ class SubmissionViewSet(ScopedQuerysetMixin[Submission], viewsets.ReadOnlyModelV
         if user.role in (Role.THERAPIST, Role.OWNER, Role.CLIENT):
             qs = qs.prefetch_related("questionnaire__questions")
         if user.role in (Role.THERAPIST, Role.OWNER):
-            qs = qs.prefetch_related("suggestions__muscle")
+            qs = qs.prefetch_related("suggestions__muscle", "suggestions__rule")
         return qs
 
     def get_serializer_class(self) -> Any:

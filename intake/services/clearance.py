@@ -28,6 +28,7 @@ from intake.models import (
     QuestionnaireKind,
     Submission,
 )
+from intake.services.reads import record_client_read
 
 RECORDERS = (Role.OWNER, Role.THERAPIST)
 ALERT_TEMPLATE = "red_flag_alert"
@@ -151,15 +152,7 @@ def record_clearance(
 
 def record_clearance_read(*, client: Client, read_by: User) -> None:
     """A member of staff read the client's clearance (the state, or the history)."""
-    if read_by.role == Role.CLIENT:
-        return
-    record_audit(
-        actor=read_by,
-        action=AuditAction.READ,
-        obj=client,
-        client=client,
-        detail={"via": "clearance"},
-    )
+    record_client_read(client=client, read_by=read_by, via="clearance")
 
 
 def check_homework_clearance(

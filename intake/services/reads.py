@@ -7,8 +7,8 @@ from clinic.core.audit import record_audit
 from clinic.core.models import AuditAction, Client, Role, User
 
 
-def record_outcomes_read(*, client: Client, read_by: User) -> None:
-    """A member of staff read the client's outcome series."""
+def record_client_read(*, client: Client, read_by: User, via: str) -> None:
+    """A member of staff read part of the client's record (``via`` names which)."""
     if read_by.role == Role.CLIENT:
         return
     record_audit(
@@ -16,5 +16,10 @@ def record_outcomes_read(*, client: Client, read_by: User) -> None:
         action=AuditAction.READ,
         obj=client,
         client=client,
-        detail={"via": "outcomes"},
+        detail={"via": via},
     )
+
+
+def record_outcomes_read(*, client: Client, read_by: User) -> None:
+    """A member of staff read the client's outcome series."""
+    record_client_read(client=client, read_by=read_by, via="outcomes")
