@@ -197,3 +197,18 @@ def get_live_plan(client: Client) -> HomeworkPlan | None:
         .order_by("-published_at")
         .first()
     )
+
+
+def list_live_plans(client_ids: list[int]) -> dict[int, HomeworkPlan]:
+    """Each client's running (active or paused) plan, the newest, with what
+    adherence needs, in a fixed number of queries however many clients
+    (unscoped: the caller has checked the reader may see these clients)."""
+    plans = (
+        HomeworkPlan.objects.filter(
+            client_id__in=client_ids, status__in=(PlanStatus.ACTIVE, PlanStatus.PAUSED)
+        )
+        .select_related("client__clinic")
+        .prefetch_related("items__exercise", "items__for_culprit", "replies")
+        .order_by("client_id", "published_at", "id")
+    )
+    return {plan.client_id: plan for plan in plans}  # the newest wins

@@ -230,3 +230,36 @@ def lock_problem(entry_id: int) -> ProblemEntry:
         .select_related("client", "muscle")
         .get(pk=entry_id)
     )
+
+
+def list_latest_signed_notes(client_ids: list[int]) -> dict[int, SessionNote]:
+    """Each client's newest signed note with its findings and their muscles
+    (unscoped: the caller has checked the reader may see these clients). Two
+    queries however many clients: the therapist's day lists last visits."""
+    newest = (
+        SessionNote.objects.filter(client_id=models.OuterRef("client_id"), status=NoteStatus.SIGNED)
+        .order_by("-seen_at", "-id")
+        .values("id")[:1]
+    )
+    findings = MuscleFinding.objects.select_related("muscle").order_by(
+        "role", "muscle__name", "side"
+    )
+    notes = (
+        SessionNote.objects.filter(
+            client_id__in=client_ids, status=NoteStatus.SIGNED, pk=models.Subquery(newest)
+        )
+        .select_related("client")
+        .prefetch_related(Prefetch("findings", queryset=findings))
+    )
+    return {note.client_id: note for note in notes}
+
+
+def list_active_problems_of_clients(client_ids: list[int]) -> dict[int, list[ProblemEntry]]:
+    """Each client's active problem list (as ``list_active_problems``), in one
+    query however many clients (unscoped: the caller has checked access)."""
+    out: dict[int, list[ProblemEntry]] = defaultdict(list)
+    for entry in _active(
+        ProblemEntry.objects.filter(client_id__in=client_ids).select_related("muscle")
+    ):
+        out[entry.client_id].append(entry)
+    return dict(out)
