@@ -33,6 +33,7 @@ from homework.models import HomeworkPlan
 from intake.models import Submission
 from intake.services import upload_document
 from notes.models import SessionNote
+from scheduling.models import Appointment
 
 NOW = datetime(2026, 6, 3, 15, 0, tzinfo=UTC)
 STAFF = ["owner", "therapist", "frontdesk"]
@@ -61,6 +62,9 @@ CLINICAL = {
     "/api/v1/homework-plans/{pk}/": "a homework plan",
     "/api/v1/homework-plans/{pk}/adherence/": "homework done and pain replies",
     "clients/<int:client_id>/timeline/": "the timeline page with its charts",
+    "work/plans/<int:plan_id>/": "the plan builder: a plan's exercises, doses and warnings",
+    "work/my-day/": "the therapist's day: last culprits and victims, problem list, homework",
+    "work/notes/<int:note_id>/": "the session note page: SOAP, findings, intake suggestions",
 }
 NOT_CLINICAL = {
     "/api/docs/": "the API's documentation",
@@ -99,6 +103,37 @@ NOT_CLINICAL = {
     "": "the home page",
     "healthz": "the health check",
     "work/": "the workspace's door: a redirect to the role's page",
+    "work/day/": "the desk's day: bookings, with intake done and red flag as badges only",
+    "work/day/week/": "a therapist's week of bookings, badges only",
+    "work/waitlist/": "who waits for which service, and the times offered",
+    "work/waitlist/<int:pk>/leave/": "takes someone off the waitlist: POST only",
+    "work/reports/": "counts of bookings, no-shows, hours and intake completion",
+    "work/book/": "the booking form: clients, services, free times",
+    "work/book/slots/": "free times from the slot search",
+    "work/book/clients/": "names and contacts to find a client",
+    "work/appointments/<int:pk>/": "a booking, the client's contacts and visit dates (audited)",
+    "work/appointments/<int:pk>/slots/": "free times to move a booking to",
+    "work/appointments/<int:pk>/<slug:action>/": "the desk's actions on a booking: POST only",
+    "work/notes/<int:note_id>/plan/": "asks to build a plan from a note: names the client only",
+    "work/plans/<int:plan_id>/items/": "the plan builder's form: POST only",
+    "work/plans/<int:plan_id>/items/<int:item_id>/": "the plan builder's form: POST only",
+    "work/plans/<int:plan_id>/items/<int:item_id>/move/": "the plan builder's form: POST only",
+    "work/plans/<int:plan_id>/items/<int:item_id>/remove/": "the plan builder's form: POST only",
+    "work/plans/<int:plan_id>/schedule/": "the plan builder's form: POST only",
+    "work/plans/<int:plan_id>/publish/": "the plan builder's form: POST only",
+    "work/plans/<int:plan_id>/<slug:step>/": "the plan builder's pause/resume/stop: POST only",
+    "work/my-day/<int:appointment_id>/note/": "starts or opens a visit's note: POST only",
+    "work/notes/<int:note_id>/muscles/": "the atlas muscles of a body region",
+    "work/notes/<int:note_id>/autosave/": "the note page's forms: POST only",
+    "work/notes/<int:note_id>/phrase/": "the note page's forms: POST only",
+    "work/notes/<int:note_id>/suggestions/": "the note page's forms: POST only",
+    "work/notes/<int:note_id>/findings/": "the note page's forms: POST only",
+    "work/notes/<int:note_id>/findings/remove/": "the note page's forms: POST only",
+    "work/notes/<int:note_id>/links/": "the note page's forms: POST only",
+    "work/notes/<int:note_id>/tests/": "the note page's forms: POST only",
+    "work/notes/<int:note_id>/tests/remove/": "the note page's forms: POST only",
+    "work/notes/<int:note_id>/sign/": "the note page's forms: POST only",
+    "work/notes/<int:note_id>/addenda/": "the note page's forms: POST only",
     "accounts/login/": "signing in",
     "accounts/logout/": "signing out",
     "accounts/two-factor/": "the second step of signing in",
@@ -147,7 +182,7 @@ def test_every_endpoint_and_page_is_classified():
 
 
 @pytest.fixture
-def demo(db) -> Iterator[dict[str, int]]:
+def demo(db) -> Iterator[dict[str, Any]]:
     with time_machine.travel(NOW, tick=True):
         call_command("seed_demo", stdout=StringIO())
         note = SessionNote.objects.get()
@@ -161,18 +196,27 @@ def demo(db) -> Iterator[dict[str, int]]:
         plan = HomeworkPlan.objects.get(source_note=note)
         submission = Submission.objects.filter(client=note.client).order_by("pk").first()
         assert submission is not None
+        visit = Appointment.objects.filter(client=note.client).order_by("starts_at").first()
+        assert visit is not None
         yield {
             "client": note.client_id,
             "note": note.pk,
             "plan": plan.pk,
             "submission": submission.pk,
             "document": document.pk,
+            "visit_day": visit.starts_at.date().isoformat(),
+            "visit_therapist": visit.therapist_id,
         }
 
 
-def _url(template: str, ids: dict[str, int]) -> str:
+def _url(template: str, ids: dict[str, Any]) -> str:
     if not template.startswith("/"):  # a page's route
-        return "/" + template.replace("<int:client_id>", str(ids["client"]))
+        route = "/" + template.replace("<int:client_id>", str(ids["client"])).replace(
+            "<int:plan_id>", str(ids["plan"])
+        ).replace("<int:note_id>", str(ids["note"]))
+        if template == "work/my-day/":  # the day of the client's next visit, its therapist's
+            route += f"?date={ids['visit_day']}&therapist={ids['visit_therapist']}"
+        return route
     owner_of_pk = {
         "clients": "client",
         "notes": "note",
