@@ -130,6 +130,8 @@ NOT_CLINICAL = {
     "work/notes/<int:note_id>/findings/": "the note page's forms: POST only",
     "work/notes/<int:note_id>/findings/remove/": "the note page's forms: POST only",
     "work/notes/<int:note_id>/links/": "the note page's forms: POST only",
+    "work/notes/<int:note_id>/links/remove/": "the note page's forms: POST only",
+    "work/notes/<int:note_id>/problems/<int:problem_id>/<slug:step>/": "problem list: POST only",
     "work/notes/<int:note_id>/tests/": "the note page's forms: POST only",
     "work/notes/<int:note_id>/tests/remove/": "the note page's forms: POST only",
     "work/notes/<int:note_id>/sign/": "the note page's forms: POST only",

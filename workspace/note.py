@@ -23,7 +23,12 @@ from django.views.decorators.http import require_GET, require_POST
 from clinic.core.audit import record_audit_many
 from clinic.core.errors import DomainError, NotAllowed
 from clinic.core.models import AuditAction, MuscleRegion, Role, Therapist, User
-from clinic.core.selectors import get_therapist_for_user, list_muscles, list_therapists_for
+from clinic.core.selectors import (
+    get_therapist_for_user,
+    has_client_relationship,
+    list_muscles,
+    list_therapists_for,
+)
 from homework import selectors as homework_selectors
 from homework import services as homework_services
 from intake import selectors as intake_selectors
@@ -37,6 +42,7 @@ from notes.models import (
     SessionNote,
     TestKind,
     TestResult,
+    TugOfWar,
 )
 from scheduling.models import AppointmentStatus
 from scheduling.selectors import list_appointments_for
@@ -355,6 +361,9 @@ def _panel_context(
         "picked": picked or {"side": "left", "role": FindingRole.CULPRIT},
         "errors": errors,
         "problems": getattr(note.client, selectors.ACTIVE_PROBLEMS_ATTR, []),
+        # The same rule as notes.services.problems: the owner, or a therapist of the client.
+        "can_change_problems": user.role == Role.OWNER
+        or (user.role == Role.THERAPIST and has_client_relationship(user, note.client)),
         "length_tests": list(note.tests.all()),
         # The note's culprits and victims drawn (an SVG our code builds with
         # ElementTree, names escaped; colours as attributes, so the CSP holds).
@@ -647,6 +656,58 @@ def link_findings(request: HttpRequest, note_id: int) -> HttpResponse:
         except DomainError as exc:
             errors = _errors(exc)
     return _panel_answer(request, note, errors=errors)
+
+
+@require_POST
+@staff_page(*TREATING)
+def unlink_findings(request: HttpRequest, note_id: int) -> HttpResponse:
+    """Take back a culprit-victim link of the draft."""
+    user = _user(request)
+    note = _note_for(user, note_id)
+    raw = request.POST.get("link", "")
+    link = (
+        TugOfWar.objects.filter(pk=int(raw), culprit__note=note)
+        .select_related("culprit", "victim")
+        .first()
+        if raw.isdigit()
+        else None
+    )
+    if link is None:
+        raise Http404
+    try:
+        services.unlink_tug_of_war(link=link, unlinked_by=user)
+    except DomainError as exc:
+        return _panel_answer(request, note, errors=_errors(exc))
+    return _panel_answer(request, note)
+
+
+PROBLEM_STEPS = ("confirm", "resolve")
+
+
+@require_POST
+@staff_page(*TREATING)
+def problem_step(request: HttpRequest, note_id: int, problem_id: int, step: str) -> HttpResponse:
+    """Confirm a suspected entry of the client's problem list, or resolve one
+    (with an optional reason), from the note page: the same services, checks
+    and audit as the API."""
+    if step not in PROBLEM_STEPS:
+        raise Http404
+    user = _user(request)
+    note = _note_for(user, note_id)
+    entry = selectors.list_problems_for(user).filter(pk=problem_id, client=note.client).first()
+    if entry is None:
+        raise Http404
+    try:
+        if step == "confirm":
+            services.confirm_problem(entry=entry, confirmed_by=user)
+        else:
+            reason = request.POST.get("reason", "")
+            services.resolve_problem(entry=entry, resolved_by=user, reason=reason)
+    except DomainError as exc:
+        errors = _errors(exc)
+        errors.setdefault("problem", errors.pop("__all__", []) or errors.pop("status", []))
+        return _panel_answer(request, note, errors=errors)
+    return _panel_answer(request, note)
 
 
 @require_POST

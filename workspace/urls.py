@@ -37,6 +37,12 @@ urlpatterns = [
     path("notes/<int:note_id>/findings/", note_pages.add_finding, name="note-finding"),
     path("notes/<int:note_id>/findings/remove/", note_pages.remove_finding, name="note-remove"),
     path("notes/<int:note_id>/links/", note_pages.link_findings, name="note-link"),
+    path("notes/<int:note_id>/links/remove/", note_pages.unlink_findings, name="note-unlink"),
+    path(
+        "notes/<int:note_id>/problems/<int:problem_id>/<slug:step>/",
+        note_pages.problem_step,
+        name="note-problem",
+    ),
     path("notes/<int:note_id>/tests/", note_pages.add_length_test, name="note-test"),
     path(
         "notes/<int:note_id>/tests/remove/", note_pages.remove_length_test, name="note-test-remove"

@@ -428,7 +428,7 @@ def test_the_note_page_loads_in_a_constant_number_of_queries(
     )
     browser = _as(therapist)
     browser.get(f"/work/notes/{draft.pk}/")
-    with django_assert_max_num_queries(19):
+    with django_assert_max_num_queries(20):
         html = browser.get(f"/work/notes/{draft.pk}/?region=thigh").content.decode()
     assert html.count("Remove<span") == size
 
@@ -515,3 +515,81 @@ def test_my_day_shows_homework_done_since_the_last_visit(
     assert "1 of 3 sessions done since 2 Jun" in html
     assert "Psoas major (both)" in html and "Quadratus lumborum (left)" in html
     assert _reads(therapist, via="my day") == 2  # the last note and the plan
+
+
+def test_a_link_is_taken_back_on_the_draft_and_not_on_a_signed_note(draft, therapist):
+    browser = _as(therapist)
+    findings = {}
+    for slug, role in (("rectus-femoris", "culprit"), ("erector-spinae", "victim")):
+        browser.post(
+            f"/work/notes/{draft.pk}/findings/",
+            {"muscle": muscle(slug).pk, "side": "left", "role": role, "region": "thigh"},
+            HTTP_HX_REQUEST="true",
+        )
+        findings[role] = MuscleFinding.objects.get(note=draft, role=role)
+    browser.post(
+        f"/work/notes/{draft.pk}/links/",
+        {"culprit": findings["culprit"].pk, "victim": findings["victim"].pk},
+        HTTP_HX_REQUEST="true",
+    )
+    link = TugOfWar.objects.get(culprit=findings["culprit"])
+    panel = browser.get(f"/work/notes/{draft.pk}/").content.decode()
+    assert "Unlink" in panel
+    answer = browser.post(
+        f"/work/notes/{draft.pk}/links/remove/", {"link": link.pk}, HTTP_HX_REQUEST="true"
+    )
+    assert answer.status_code == 200
+    assert not TugOfWar.objects.filter(pk=link.pk).exists()
+    assert "No culprit linked to a victim yet." in answer.content.decode()
+    assert browser.post(f"/work/notes/{draft.pk}/links/remove/", {"link": "x"}).status_code == 404
+
+
+def _earlier_victim(client_record, therapist, draft):
+    """A phone note signed before today's visit records the left quadratus
+    lumborum as a victim: it is on the problem list when today's note opens."""
+    earlier = services.start_note(
+        client=client_record,
+        written_by=therapist,
+        kind="phone",
+        seen_at=draft.seen_at - timedelta(days=7),
+    )
+    services.add_finding(
+        note=earlier,
+        added_by=therapist,
+        muscle=muscle("quadratus-lumborum"),
+        side="left",
+        role=FindingRole.VICTIM,
+    )
+    services.sign_note(note=earlier, signed_by=therapist)
+    return client_record.problems.get()
+
+
+def test_the_therapist_confirms_and_resolves_a_problem_from_the_note_page(
+    draft, client_record, therapist
+):
+    entry = _earlier_victim(client_record, therapist, draft)
+    browser = _as(therapist)
+    page = browser.get(f"/work/notes/{draft.pk}/").content.decode()
+    assert "Quadratus lumborum" in page and "Confirm" in page and "Resolve" in page
+    base = f"/work/notes/{draft.pk}/problems/{entry.pk}"
+    assert browser.post(f"{base}/confirm/", HTTP_HX_REQUEST="true").status_code == 200
+    entry.refresh_from_db()
+    assert entry.status == "confirmed"
+    answer = browser.post(
+        f"{base}/resolve/", {"reason": "No pain for a month"}, HTTP_HX_REQUEST="true"
+    )
+    entry.refresh_from_db()
+    assert (entry.status, entry.resolved_reason) == ("resolved", "No pain for a month")
+    assert "Nothing open on the problem list." in answer.content.decode()
+    assert browser.post(f"{base}/forget/").status_code == 404
+
+
+def test_only_the_clients_therapist_or_the_owner_change_the_problem_list_from_a_page(
+    draft, client_record, therapist, front_desk, stranger_owner
+):
+    entry = _earlier_victim(client_record, therapist, draft)
+    url = f"/work/notes/{draft.pk}/problems/{entry.pk}/resolve/"
+    assert _as(front_desk).post(url).status_code == 403
+    assert _as(stranger_owner).post(url).status_code == 404
+    entry.refresh_from_db()
+    assert entry.status != "resolved"
